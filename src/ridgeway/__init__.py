@@ -1,0 +1,21 @@
+"""ridgeway: L2 regularization done completely and fast."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from ridgeway.core.moments import Moments
+from ridgeway.linear_model import Ridge
+
+try:
+    __version__ = version("ridgeway")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0.0.0"
+
+
+def load(path: str) -> Ridge:
+    """Load a model saved with ``model.save(path)`` (safe: no pickle is ever read)."""
+    from ridgeway.io.model_files import load_model
+
+    return load_model(path)  # type: ignore[no-any-return]
+
+
+__all__ = ["Moments", "Ridge", "__version__", "load"]

@@ -1,0 +1,395 @@
+"""Weighted, centred sufficient statistics of a linear least-squares problem.
+
+For data X (n×p), targets Y (n×t) and sample weights s (n,), :class:`Moments` holds, in float64,
+
+- ``sum_weights`` = Σ s_i and ``n_samples`` = n,
+- the weighted means x̄ = Σ s_i x_i / Σ s and ȳ,
+- the centred cross-products ``xx`` = Σ s_i (x_i − x̄)(x_i − x̄)ᵀ (p×p), ``xy`` (p×t) and the
+  per-target sums of squares ``yy`` = Σ s_i (y_i − ȳ)² (t,).
+
+These are everything ridge regression needs from the rows: every α, the intercept, RSS and the
+effective degrees of freedom follow from them. They are built from row chunks and merged pairwise
+with the update of Chan, Golub & LeVeque (1979) for co-moments: each chunk is centred at its own
+mean and the chunks are combined with the correction (w_a w_b / (w_a + w_b)) δ δᵀ, δ the
+difference of the two means. The naive "Σ x xᵀ − n x̄ x̄ᵀ", which loses every digit when the means
+are large against the spread, is never used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ridgeway._typing import FloatArray
+
+__all__ = ["Moments", "default_chunk_rows"]
+
+_CHUNK_BYTES = 16 * 2**20
+_MAX_SHIFT_RATIO = 0.9
+
+
+def default_chunk_rows(n_features: int) -> int:
+    """Rows per chunk so that one float64 chunk of X takes about 16 MiB."""
+    return int(max(256, _CHUNK_BYTES // (8 * max(n_features, 1))))
+
+
+@dataclass(frozen=True, eq=False)
+class Moments:
+    """Mergeable weighted sufficient statistics, all float64.
+
+    Attributes
+    ----------
+    n_samples : int
+        Number of rows seen (rows of weight zero included).
+    sum_weights : float
+        Σ s_i.
+    x_mean : ndarray of shape (p,)
+        Weighted mean of X (zeros when ``centered`` is False).
+    y_mean : ndarray of shape (t,)
+        Weighted mean of Y (zeros when ``centered`` is False).
+    xx : ndarray of shape (p, p)
+        Σ s_i (x_i − x̄)(x_i − x̄)ᵀ.
+    xy : ndarray of shape (p, t)
+        Σ s_i (x_i − x̄)(y_i − ȳ)ᵀ.
+    yy : ndarray of shape (t,)
+        Σ s_i (y_i − ȳ)² per target.
+    centered : bool
+        Whether the statistics are about the means (a model with intercept) or about zero.
+    """
+
+    n_samples: int
+    sum_weights: float
+    x_mean: FloatArray
+    y_mean: FloatArray
+    xx: FloatArray
+    xy: FloatArray
+    yy: FloatArray
+    centered: bool = True
+
+    @property
+    def n_features(self) -> int:
+        """Number of columns p of X."""
+        return int(self.x_mean.shape[0])
+
+    @property
+    def n_targets(self) -> int:
+        """Number of targets t."""
+        return int(self.y_mean.shape[0])
+
+    def is_finite(self) -> bool:
+        """Whether every statistic is finite (False when the data held NaN or inf)."""
+        return bool(
+            np.isfinite(self.sum_weights)
+            and np.isfinite(self.xx).all()
+            and np.isfinite(self.xy).all()
+            and np.isfinite(self.yy).all()
+            and np.isfinite(self.x_mean).all()
+            and np.isfinite(self.y_mean).all()
+        )
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def from_array(
+        cls,
+        X: np.ndarray,
+        y: np.ndarray,
+        sample_weight: np.ndarray | None = None,
+        *,
+        centered: bool = True,
+        chunk_rows: int | None = None,
+    ) -> Moments:
+        """Statistics of in-memory data, read in row chunks (no copy of X beyond one chunk).
+
+        Parameters
+        ----------
+        X : ndarray of shape (n, p), float32 or float64
+        y : ndarray of shape (n,) or (n, t)
+        sample_weight : ndarray of shape (n,), optional
+        centered : bool, default True
+            Centre about the weighted means (for a model with an intercept).
+        chunk_rows : int, optional
+            Rows per chunk; by default about 16 MiB of X.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> X = np.arange(12.0).reshape(6, 2); y = X @ [1.0, 2.0]
+        >>> m = Moments.from_array(X, y)
+        >>> m.x_mean, m.xx[0, 0]
+        (array([5., 6.]), np.float64(70.0))
+        """
+        acc = _Accumulator(X.shape[1], 1 if y.ndim == 1 else y.shape[1], centered)
+        step = chunk_rows or default_chunk_rows(X.shape[1])
+        y2 = y.reshape(y.shape[0], -1)
+        for start in range(0, X.shape[0], step):
+            stop = start + step
+            w = None if sample_weight is None else sample_weight[start:stop]
+            acc.add(X[start:stop], y2[start:stop], w)
+        return acc.result()
+
+    @classmethod
+    def from_chunks(
+        cls,
+        chunks: Iterable[tuple[np.ndarray, np.ndarray, np.ndarray | None]],
+        *,
+        centered: bool = True,
+    ) -> Moments:
+        """Statistics of data given as a sequence of row chunks ``(X_k, y_k, w_k)``.
+
+        ``w_k`` may be None (unit weights). All chunks must have the same number of columns.
+        Equal to :meth:`from_array` on the concatenated rows, to rounding.
+        """
+        acc: _Accumulator | None = None
+        for Xb, yb, wb in chunks:
+            yb2 = yb.reshape(yb.shape[0], -1)
+            if acc is None:
+                acc = _Accumulator(Xb.shape[1], yb2.shape[1], centered)
+            acc.add(Xb, yb2, wb)
+        if acc is None:
+            raise ValueError("chunks must hold at least one chunk; got an empty sequence")
+        return acc.result()
+
+    # ------------------------------------------------------------------ algebra
+    def merge(self, other: Moments) -> Moments:
+        """Statistics of the union of the rows of ``self`` and ``other`` (pairwise update)."""
+        self._check_compatible(other)
+        wa, wb = self.sum_weights, other.sum_weights
+        w = wa + wb
+        if wa == 0 or wb == 0:
+            base, extra = (other, self) if wa == 0 else (self, other)
+            return Moments(
+                self.n_samples + other.n_samples, w, base.x_mean, base.y_mean,
+                base.xx + extra.xx, base.xy + extra.xy, base.yy + extra.yy, self.centered,
+            )
+        f = wa * wb / w
+        dx = other.x_mean - self.x_mean
+        dy = other.y_mean - self.y_mean
+        return Moments(
+            n_samples=self.n_samples + other.n_samples,
+            sum_weights=w,
+            x_mean=self.x_mean + dx * (wb / w),
+            y_mean=self.y_mean + dy * (wb / w),
+            xx=self.xx + other.xx + f * np.outer(dx, dx),
+            xy=self.xy + other.xy + f * np.outer(dx, dy),
+            yy=self.yy + other.yy + f * dy * dy,
+            centered=self.centered,
+        )
+
+    def subtract(self, part: Moments) -> Moments:
+        """Statistics of the rows of ``self`` that are not in ``part`` (the inverse of merge).
+
+        Used for k-fold cross-validation: the training statistics of fold k are the total minus
+        fold k. ``part`` must be a subset of the rows of ``self``.
+        """
+        self._check_compatible(part)
+        w = self.sum_weights
+        wb = part.sum_weights
+        wa = w - wb
+        if not wa > 0:
+            raise ValueError(
+                "part must hold less weight than the whole; got "
+                f"{wb:g} of a total {w:g} (nothing would be left)"
+            )
+        x_a = (w * self.x_mean - wb * part.x_mean) / wa
+        y_a = (w * self.y_mean - wb * part.y_mean) / wa
+        f = wa * wb / w
+        dx = part.x_mean - x_a
+        dy = part.y_mean - y_a
+        return Moments(
+            n_samples=self.n_samples - part.n_samples,
+            sum_weights=wa,
+            x_mean=x_a,
+            y_mean=y_a,
+            xx=self.xx - part.xx - f * np.outer(dx, dx),
+            xy=self.xy - part.xy - f * np.outer(dx, dy),
+            yy=self.yy - part.yy - f * dy * dy,
+            centered=self.centered,
+        )
+
+    def _check_compatible(self, other: Moments) -> None:
+        if self.centered != other.centered:
+            raise ValueError("moments must both be centred or both uncentred to be combined")
+        if self.n_features != other.n_features or self.n_targets != other.n_targets:
+            raise ValueError(
+                "moments must have the same shape to be combined; got "
+                f"(p={self.n_features}, t={self.n_targets}) and "
+                f"(p={other.n_features}, t={other.n_targets})"
+            )
+
+
+class _Accumulator:
+    """Running Moments, updated one chunk at a time.
+
+    The first chunk is centred at its own exact mean. Every later chunk is taken about a shift K:
+    zero for a float64 chunk without weights when the first chunk showed every column's mean
+    within about 3 spreads of the origin (BLAS ``syrk`` then runs on the caller's rows with no
+    copy at all), otherwise the running mean, applied while the chunk is copied to float64 and scaled by √s, with
+    a column of √s bordering the copy so that one ``syrk`` also yields the shifted sums. The
+    chunk's centred statistics are then S − σσᵀ/Σs, with S the shifted cross-products and
+    σ = Σ s (x − K). That subtraction is the only place digits can be lost, and the loss is
+    bounded: entry (i, j) carries an error of at most about 2ε/√((1 − r_i)(1 − r_j)) relative to
+    the columns' spread, where r_j = σ_j² / (Σs · S_jj) ∈ [0, 1]. When any r_j exceeds
+    ``_MAX_SHIFT_RATIO`` = 0.9 (at most a factor √10 lost) the chunk is redone about its own exact mean, so
+    data far from the origin (years, prices, raw polynomials) are centred exactly. Chunks are then
+    merged with the pairwise update of Chan et al. Float32 chunks are accumulated in float64.
+    """
+
+    def __init__(self, p: int, t: int, centered: bool) -> None:
+        self.centered = centered
+        self.n = 0
+        self.w = 0.0
+        self.xm = np.zeros(p)
+        self.ym = np.zeros(t)
+        self.xx = np.zeros((p, p))
+        self.xy = np.zeros((p, t))
+        self.yy = np.zeros(t)
+        self._buf = np.empty((0, p + 1))
+        self._zero_shift = False
+
+    def _buffer(self, rows: int, cols: int) -> FloatArray:
+        """A reused scratch array of shape (rows, cols) (fresh pages would cost page faults)."""
+        if self._buf.shape[0] < rows:
+            self._buf = np.empty((rows, cols))
+        return self._buf[:rows]
+
+    def add(self, Xb: np.ndarray, yb: np.ndarray, wb: np.ndarray | None) -> None:
+        p, t = self.xm.shape[0], self.ym.shape[0]
+        if Xb.ndim != 2 or Xb.shape[1] != p or yb.shape[1] != t:
+            raise ValueError(
+                "every chunk must have the same columns; got a chunk of shape "
+                f"{Xb.shape} / {yb.shape} after {p} features and {t} targets"
+            )
+        if Xb.shape[0] != yb.shape[0]:
+            raise ValueError(
+                f"a chunk's X and y must have the same rows; got {Xb.shape[0]} and {yb.shape[0]}"
+            )
+        nb = Xb.shape[0]
+        if nb == 0:
+            return
+        sq = None
+        if wb is None:
+            swb = float(nb)
+        else:
+            wb = np.asarray(wb, dtype=np.float64)
+            swb = float(wb.sum())
+            sq = np.sqrt(wb)
+        self.n += nb
+        if swb == 0.0:
+            return
+        if not self.centered:
+            self._add_shifted(Xb, yb, sq, np.zeros(p), np.zeros(t), exact=True)
+            self.w += swb
+            return
+        if self.w == 0.0:
+            kx, ky = _weighted_mean(Xb, wb, swb), _weighted_mean(yb, wb, swb)
+            exact = True
+        elif self._zero_shift and sq is None and Xb.dtype == np.float64:
+            kx, ky, exact = None, self.ym, False
+        else:
+            kx, ky, exact = self.xm, self.ym, False
+        stats = self._add_shifted(Xb, yb, sq, kx, ky, exact)
+        if stats is None:  # the shift was poor for this chunk: redo it about its exact mean
+            kx, ky = _weighted_mean(Xb, wb, swb), _weighted_mean(yb, wb, swb)
+            stats = self._add_shifted(Xb, yb, sq, kx, ky, exact=True)
+        assert stats is not None
+        gxx, gxy, gyy, mx, my = stats
+        if self.w == 0.0:
+            # the origin is a safe shift for later chunks when no column's mean is far from zero
+            # against its spread (r at zero shift below the bound)
+            r0 = swb * mx * mx / np.maximum(swb * mx * mx + np.diagonal(gxx), np.finfo(float).tiny)
+            self._zero_shift = bool(r0.max(initial=0.0) <= _MAX_SHIFT_RATIO)
+            self.xx, self.xy, self.yy = gxx, gxy, gyy
+            self.xm, self.ym, self.w = mx, my, swb
+            return
+        w_new = self.w + swb
+        f = self.w * swb / w_new
+        dx = mx - self.xm
+        dy = my - self.ym
+        self.xx += gxx
+        self.xx += f * np.outer(dx, dx)
+        self.xy += gxy + f * np.outer(dx, dy)
+        self.yy += gyy + f * dy * dy
+        self.xm = self.xm + dx * (swb / w_new)
+        self.ym = self.ym + dy * (swb / w_new)
+        self.w = w_new
+
+    def _add_shifted(
+        self,
+        Xb: np.ndarray,
+        yb: np.ndarray,
+        sq: np.ndarray | None,
+        kx: np.ndarray | None,
+        ky: np.ndarray,
+        exact: bool,
+    ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray] | None:
+        """Centred statistics of one chunk from its products about the shift (kx, ky).
+
+        Returns None when the shift is too far from the chunk's mean for the correction to be
+        accurate (only possible when ``exact`` is False). For uncentred moments (shift zero) the
+        products are added to the running sums directly and None is never returned.
+        """
+        nb, p = Xb.shape
+        yc = np.subtract(yb, ky, dtype=np.float64)
+        if kx is None:
+            # zero shift on the caller's float64 rows: no copy of the chunk is made
+            S = np.empty((p + 1, p + 1))
+            S[:p, :p] = Xb.T @ Xb
+            S[:p, p] = S[p, :p] = Xb.sum(axis=0)
+            S[p, p] = nb
+            Sy = np.empty((p + 1, yc.shape[1]))
+            Sy[:p] = Xb.T @ yc
+            Sy[p] = yc.sum(axis=0)
+            kx = np.zeros(p)
+        else:
+            buf = self._buffer(nb, p + 1)
+            np.subtract(Xb, kx, out=buf[:, :p])
+            if sq is None:
+                buf[:, p] = 1.0
+            else:
+                buf[:, :p] *= sq[:, None]
+                buf[:, p] = sq
+                yc *= sq[:, None]
+            # numpy turns bufᵀ buf into one BLAS syrk. numpy's BLAS is used throughout this loop:
+            # alternating with SciPy's own BLAS makes the two libraries' thread pools spin.
+            S = buf.T @ buf
+            Sy = buf.T @ yc
+        syy = np.einsum("ij,ij->j", yc, yc)
+        if not self.centered:
+            self.xx += S[:p, :p]
+            self.xy += Sy[:p]
+            self.yy += syy
+            return None
+        w = S[p, p]
+        sx = S[:p, p]
+        sy = Sy[p]
+        if not exact:
+            rx = sx * sx / (w * np.maximum(np.diagonal(S)[:p], np.finfo(float).tiny))
+            ry = sy * sy / (w * np.maximum(syy, np.finfo(float).tiny))
+            if rx.max(initial=0.0) > _MAX_SHIFT_RATIO or ry.max(initial=0.0) > _MAX_SHIFT_RATIO:
+                return None
+        gxx = S[:p, :p] - np.outer(sx, sx / w)
+        gxy = Sy[:p] - np.outer(sx, sy / w)
+        gyy = syy - sy * sy / w
+        return gxx, gxy, gyy, kx + sx / w, ky + sy / w
+
+    def result(self) -> Moments:
+        xx = 0.5 * (self.xx + self.xx.T)
+        return Moments(
+            n_samples=self.n,
+            sum_weights=self.w,
+            x_mean=self.xm,
+            y_mean=self.ym,
+            xx=xx,
+            xy=self.xy,
+            yy=self.yy,
+            centered=self.centered,
+        )
+
+
+def _weighted_mean(A: np.ndarray, w: np.ndarray | None, sw: float) -> FloatArray:
+    """Column means of A (n, k) with weights w (n,) whose sum is sw, in float64."""
+    if w is None:
+        return np.asarray(A.mean(axis=0, dtype=np.float64))
+    return np.asarray(w @ np.asarray(A, dtype=np.float64)) / sw

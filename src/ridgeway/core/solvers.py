@@ -1,0 +1,476 @@
+"""Ridge solvers: plain functions with one signature, kept in a registry.
+
+Every solver solves, for one α per target,
+
+    minimize over b, W:   Σ_i s_i ‖y_i − b − x_iᵀW‖² + Σ_t α_t Σ_j π_j W_jt²
+
+and returns one frozen :class:`RidgeSolution`. The signature is
+``solver(problem: RidgeProblem, alpha: ndarray of shape (t,)) -> RidgeSolution``.
+
+- ``cholesky``: Cholesky factorization of the Jacobi-scaled normal equations, primal
+  (G + αΠ, p×p) when n ≥ p or dual (K + αI, n×n) when p > n, once per distinct α, with a LAPACK
+  condition estimate.
+- ``eigh``: eigendecomposition of the p×p penalty-scaled Gram (one for every α).
+- ``dual``: eigendecomposition of the n×n kernel (one for every α; never a p×p matrix).
+- ``svd``: SVD of the centred, weighted, scaled X, followed by iterative refinement of the
+  augmented system [I A; Aᵀ −αI] with residuals in extended precision (Björck 1967). It is the
+  accurate route for ill-conditioned designs; with α = 0 it returns the minimum-norm solution
+  when the design is rank deficient.
+- ``auto`` (:func:`solve`) computes the Gram (n ≥ p) or the kernel (p > n) once, uses Cholesky
+  for a few distinct α or the eigendecomposition for many, and moves to ``svd`` when the
+  condition number of the regularized system exceeds 1e7 (the Gram route would then keep fewer
+  than about 9 correct digits) or when α = 0 and the Gram is numerically singular.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.linalg as sla
+from scipy.linalg import lapack
+
+from ridgeway._typing import FloatArray
+from ridgeway.core.design import Design, Projector
+from ridgeway.core.moments import Moments
+from ridgeway.core.spectrum import Spectrum, spectrum_from_data, spectrum_from_moments
+
+__all__ = [
+    "SOLVERS",
+    "ConditioningWarning",
+    "NonFiniteError",
+    "RidgeProblem",
+    "RidgeSolution",
+    "SingularDesignError",
+    "solve",
+]
+
+COND_MAX = 1e7
+"""Largest condition number of the regularized system accepted on the Gram/kernel routes."""
+_MAX_CHOLESKY_ALPHAS = 4
+_EPS = np.finfo(np.float64).eps
+
+
+class NonFiniteError(ValueError):
+    """The data produced non-finite statistics (NaN or inf in X); the caller reports where."""
+
+
+class SingularDesignError(ValueError):
+    """α = 0 was asked for a design whose least-squares solution is not unique."""
+
+
+class ConditioningWarning(UserWarning):
+    """A solver the user chose may have lost digits on an ill-conditioned problem."""
+
+
+@dataclass(frozen=True, eq=False)
+class RidgeProblem:
+    """A validated ridge problem (arrays are the caller's, never modified).
+
+    Attributes
+    ----------
+    X : ndarray of shape (n, p), float32 or float64
+    y : ndarray of shape (n, t), float64
+    sample_weight : ndarray of shape (n,) or None
+    penalty : ndarray of shape (p,)
+        π_j ≥ 0 (standardization already folded in as π_j · sd_j²).
+    fit_intercept : bool
+    """
+
+    X: np.ndarray
+    y: FloatArray
+    sample_weight: FloatArray | None
+    penalty: FloatArray
+    fit_intercept: bool
+
+    @property
+    def wide(self) -> bool:
+        """Whether p > n (the kernel is the smaller system)."""
+        return bool(self.X.shape[1] > self.X.shape[0])
+
+
+@dataclass(frozen=True, eq=False)
+class RidgeSolution:
+    """Result of a ridge solver.
+
+    Attributes
+    ----------
+    coef : ndarray of shape (p, t)
+    intercept : ndarray of shape (t,)
+    df : ndarray of shape (t,)
+        Effective degrees of freedom (intercept not counted).
+    solver : str
+        The route that produced it.
+    condition : float
+        Condition number (estimate) of the regularized system that was solved.
+    """
+
+    coef: FloatArray
+    intercept: FloatArray
+    df: FloatArray
+    solver: str
+    condition: float
+
+
+Solver = Callable[[RidgeProblem, FloatArray], RidgeSolution]
+
+
+# ----------------------------------------------------------------------------- shared steps
+def _moments(problem: RidgeProblem) -> Moments:
+    m = Moments.from_array(
+        problem.X, problem.y, problem.sample_weight, centered=problem.fit_intercept
+    )
+    if not m.is_finite():
+        raise NonFiniteError("non-finite statistics")
+    return m
+
+
+def _means(problem: RidgeProblem) -> tuple[FloatArray, FloatArray]:
+    n, p = problem.X.shape
+    t = problem.y.shape[1]
+    if not problem.fit_intercept:
+        return np.zeros(p), np.zeros(t)
+    w = problem.sample_weight
+    if w is None:
+        xm = np.asarray(problem.X.mean(axis=0, dtype=np.float64))
+        ym = problem.y.mean(axis=0)
+    else:
+        sw = w.sum()
+        xm = np.asarray(w @ problem.X, dtype=np.float64) / sw
+        ym = (w @ problem.y) / sw
+    if not np.isfinite(xm).all():
+        raise NonFiniteError("non-finite statistics")
+    return xm, ym
+
+
+def _singular(rank: int, p: int) -> SingularDesignError:
+    return SingularDesignError(
+        "alpha must be > 0 when the design is singular; got alpha = 0 with a design of numerical "
+        f"rank {rank} < {p} features (collinear columns, or more features than samples). "
+        "Use alpha > 0, or solver='svd' for the minimum-norm least-squares solution"
+    )
+
+
+def _equilibrating_penalty(diag: np.ndarray) -> FloatArray:
+    """π for α = 0 fits: the column scale only conditions the computation, so use ‖column‖²."""
+    out = np.asarray(diag, dtype=np.float64).copy()
+    out[~(out > 0)] = 1.0
+    return out
+
+
+def _split_by_zero_alpha(problem: RidgeProblem, alpha: FloatArray, solver: Solver) -> RidgeSolution:
+    """Solve targets with α = 0 and with α > 0 separately and put the results back together."""
+    zero = alpha == 0
+    parts = []
+    for mask in (zero, ~zero):
+        sub = RidgeProblem(
+            problem.X, problem.y[:, mask], problem.sample_weight, problem.penalty,
+            problem.fit_intercept,
+        )
+        parts.append((mask, solver(sub, alpha[mask])))
+    t = alpha.shape[0]
+    p = problem.X.shape[1]
+    coef, icpt, df = np.empty((p, t)), np.empty(t), np.empty(t)
+    for mask, sol in parts:
+        coef[:, mask], icpt[mask], df[mask] = sol.coef, sol.intercept, sol.df
+    return RidgeSolution(
+        coef, icpt, df, "+".join(sorted({s.solver for _, s in parts})),
+        max(s.condition for _, s in parts),
+    )
+
+
+def _from_spectrum(spec: Spectrum, alpha: FloatArray) -> RidgeSolution:
+    coef = spec.coef(alpha)
+    df = np.array([spec.df(np.array([a]))[0] for a in np.unique(alpha)])
+    df_t = df[np.searchsorted(np.unique(alpha), alpha)]
+    return RidgeSolution(
+        coef, spec.intercept(coef), df_t, spec.kind, spec.condition(float(alpha.min()))
+    )
+
+
+# ----------------------------------------------------------------------------- spectral solvers
+def _spectral(problem: RidgeProblem, alpha: FloatArray, kind: str) -> RidgeSolution:
+    if (alpha == 0).any() and not (alpha == 0).all():
+        return _split_by_zero_alpha(problem, alpha, lambda pr, a: _spectral(pr, a, kind))
+    zero = bool((alpha == 0).all())
+    if kind == "eigh":
+        m = _moments(problem)
+        pen = _equilibrating_penalty(np.diagonal(m.xx)) if zero else problem.penalty
+        spec = spectrum_from_moments(m, pen)
+    else:
+        xm, ym = _means(problem)
+        spec = spectrum_from_data(
+            problem.X, problem.y, problem.sample_weight, problem.penalty,
+            x_mean=xm, y_mean=ym, kind="dual",
+            scale=_column_scale(problem, xm) if zero else None,
+        )
+        if not np.isfinite(spec.d).all():
+            raise NonFiniteError("non-finite statistics")
+    if zero and spec.rank_deficient:
+        raise _singular(spec.d.size, problem.X.shape[1])
+    sol = _from_spectrum(spec, alpha)
+    if sol.condition > COND_MAX:
+        warnings.warn(
+            f"solver={kind!r} solved a system with condition number {sol.condition:.2g}; the "
+            "coefficients may have lost digits. Use solver='auto' or solver='svd'",
+            ConditioningWarning,
+            stacklevel=4,
+        )
+    return sol
+
+
+def solve_eigh(problem: RidgeProblem, alpha: FloatArray) -> RidgeSolution:
+    """Ridge by eigendecomposition of the p×p penalty-scaled centred Gram."""
+    return _spectral(problem, alpha, "eigh")
+
+
+def solve_dual(problem: RidgeProblem, alpha: FloatArray) -> RidgeSolution:
+    """Ridge by eigendecomposition of the n×n centred kernel (no p×p matrix is formed)."""
+    return _spectral(problem, alpha, "dual")
+
+
+def _column_scale(problem: RidgeProblem, xm: np.ndarray) -> FloatArray:
+    """1/‖S^½(x_j − x̄_j)‖ per column (1 for a constant column), read in row chunks."""
+    X, w = problem.X, problem.sample_weight
+    ss = np.zeros(X.shape[1])
+    step = max(256, (16 * 2**20) // (8 * max(X.shape[1], 1)))
+    for s in range(0, X.shape[0], step):
+        B = np.subtract(X[s : s + step], xm, dtype=np.float64)
+        ss += np.einsum("ij,ij->j", B, B) if w is None else w[s : s + step] @ (B * B)
+    norms = np.sqrt(ss)
+    norms[~(norms > 0)] = 1.0
+    return 1.0 / norms
+
+
+def solve_svd(problem: RidgeProblem, alpha: FloatArray) -> RidgeSolution:
+    """Ridge by SVD of the centred, weighted, scaled X, with iterative refinement.
+
+    With α = 0 the columns are equilibrated (the least-squares solution does not depend on
+    column scale), and a rank-deficient design gives the minimum-norm solution in the penalty
+    metric ‖Π^½ w‖.
+    """
+    return _svd(problem, alpha, min_norm=True)
+
+
+def _svd(problem: RidgeProblem, alpha: FloatArray, *, min_norm: bool) -> RidgeSolution:
+    if (alpha == 0).any() and not (alpha == 0).all():
+        return _split_by_zero_alpha(
+            problem, alpha, lambda pr, a: _svd(pr, a, min_norm=min_norm)
+        )
+    xm, ym = _means(problem)
+    zero = bool((alpha == 0).all())
+    scale = _column_scale(problem, xm) if zero else None
+    spec = spectrum_from_data(
+        problem.X, problem.y, problem.sample_weight, problem.penalty, x_mean=xm, y_mean=ym,
+        kind="svd", scale=scale,
+    )
+    if zero and spec.rank_deficient:
+        if not min_norm:
+            raise _singular(spec.d.size, problem.X.shape[1])
+        # not unique: the minimum-norm solution is defined in the penalty metric
+        pen = np.where(problem.penalty > 0, problem.penalty, 1.0)
+        spec = spectrum_from_data(
+            problem.X, problem.y, problem.sample_weight, pen, x_mean=xm, y_mean=ym, kind="svd"
+        )
+        return _from_spectrum(spec, alpha)
+    sol = _from_spectrum(spec, alpha)
+    if spec.unpenalized.size == 0 and np.finfo(np.longdouble).eps < _EPS:
+        used = scale if scale is not None else 1.0 / np.sqrt(problem.penalty)
+        sol = _refine(problem, spec, alpha, sol, used)
+    return sol
+
+
+def _refine(
+    problem: RidgeProblem,
+    spec: Spectrum,
+    alpha: FloatArray,
+    sol: RidgeSolution,
+    scale: FloatArray,
+) -> RidgeSolution:
+    """Two steps of iterative refinement of [I A; Aᵀ −αI][r; v] = [b; 0] (extended precision).
+
+    The residuals f = b − r − Av and g = Aᵀr − αv are formed in long double and the corrections
+    solved with the SVD A = UΣVᵀ: δv = V (Σ Uᵀf − Vᵀg)/(Σ² + α) + (component of g off V)/α,
+    δr = f − A δv. This recovers the accuracy that forming A in float64 cost (Björck 1967).
+    """
+    L = np.longdouble
+    U_, V = spec.left, spec.right
+    assert U_ is not None and V is not None
+    sig = np.sqrt(spec.d)
+    X = problem.X.astype(L)
+    y = problem.y.astype(L)
+    w = problem.sample_weight
+    if problem.fit_intercept:
+        if w is None:
+            xm, ym = X.mean(axis=0), y.mean(axis=0)
+        else:
+            wl = w.astype(L)
+            xm, ym = (wl @ X) / wl.sum(), (wl @ y) / wl.sum()
+    else:
+        xm, ym = np.zeros(X.shape[1], dtype=L), np.zeros(y.shape[1], dtype=L)
+    zero = bool((alpha == 0).all())
+    sl = scale.astype(L)
+    A = X - xm
+    b = y - ym
+    if w is not None:
+        sq = np.sqrt(w.astype(L))[:, None]
+        A *= sq
+        b *= sq
+    A *= sl
+    v = sol.coef / scale[:, None]
+    r = np.asarray(b - A @ v.astype(L), dtype=np.float64)
+    al = alpha[None, :]
+    for _ in range(2):
+        f = np.asarray(b - r.astype(L) - A @ v.astype(L), dtype=np.float64)
+        g = np.asarray(A.T @ r.astype(L) - al.astype(L) * v.astype(L), dtype=np.float64)
+        Uf = U_.T @ f
+        Vg = V.T @ g
+        dv = V @ ((sig[:, None] * Uf - Vg) / (spec.d[:, None] + al))
+        if not zero:
+            g_off = g - V @ Vg
+            dv -= g_off / al
+        dr = f - np.asarray(A @ dv.astype(L), dtype=np.float64)
+        v = v + dv
+        r = r + dr
+    coef = v * scale[:, None]
+    icpt = np.asarray(ym - xm @ coef.astype(L), dtype=np.float64)
+    return RidgeSolution(coef, icpt, sol.df, sol.solver, sol.condition)
+
+
+# ----------------------------------------------------------------------------- Cholesky
+def _jacobi_cholesky(M: np.ndarray) -> tuple[np.ndarray, FloatArray, float]:
+    """Cholesky factor of D M D with D = diag(M)^-½, the scale D and a condition estimate."""
+    diag = np.diagonal(M).copy()
+    diag[~(diag > 0)] = 1.0
+    D = 1.0 / np.sqrt(diag)
+    Ms = M * D[:, None] * D[None, :]
+    anorm = float(np.abs(Ms).sum(axis=0).max())
+    c, info = lapack.dpotrf(Ms, lower=0, clean=1, overwrite_a=1)
+    if info != 0:
+        raise np.linalg.LinAlgError("not positive definite")
+    rcond, info = lapack.dpocon(c, anorm)
+    cond = float("inf") if rcond <= 0 else 1.0 / float(rcond)
+    return c, D, cond
+
+
+def _cholesky_primal(problem: RidgeProblem, alpha: FloatArray, m: Moments) -> RidgeSolution:
+    p, t = m.n_features, m.n_targets
+    coef, df = np.empty((p, t)), np.empty(t)
+    worst = 0.0
+    for a in np.unique(alpha):
+        cols = alpha == a
+        pen = _equilibrating_penalty(np.diagonal(m.xx)) if a == 0 else problem.penalty
+        M = m.xx + np.diag(a * pen)
+        try:
+            c, D, cond = _jacobi_cholesky(M)
+        except np.linalg.LinAlgError:
+            if a == 0:
+                raise _singular(int(np.linalg.matrix_rank(m.xx)), p) from None
+            raise
+        worst = max(worst, cond)
+        coef[:, cols] = D[:, None] * lapack.dpotrs(c, D[:, None] * m.xy[:, cols], lower=0)[0]
+        if a == 0:
+            df[cols] = p
+        else:
+            Linv, _ = lapack.dtrtri(c, lower=0)
+            # tr((G + αΠ)⁻¹ Π) with (G + αΠ)⁻¹ = D (RᵀR)⁻¹ D, R upper: tr = Σ_j π_j D_j² ‖R⁻ᵀ e_j‖²
+            diag_inv = np.einsum("ij,ij->i", Linv, Linv) * D**2
+            df[cols] = p - a * float(pen @ diag_inv)
+    return RidgeSolution(coef, m.y_mean - m.x_mean @ coef, df, "cholesky", worst)
+
+
+def _cholesky_dual(problem: RidgeProblem, alpha: FloatArray) -> RidgeSolution:
+    n, p = problem.X.shape
+    t = problem.y.shape[1]
+    if (alpha == 0).any():
+        raise _singular(n - int(problem.fit_intercept), p)
+    xm, ym = _means(problem)
+    pen = problem.penalty
+    P, U = np.flatnonzero(pen > 0), np.flatnonzero(pen == 0)
+    sc = 1.0 / np.sqrt(pen[P])
+    sqrt_w = None if problem.sample_weight is None else np.sqrt(problem.sample_weight)
+    A = Design(problem.X, P, xm[P], sc, sqrt_w)
+    yt = problem.y - ym
+    if sqrt_w is not None:
+        yt = yt * sqrt_w[:, None]
+    K = A.kernel()
+    if not np.isfinite(K).all():
+        raise NonFiniteError("non-finite statistics")
+    proj = None
+    b = yt
+    if U.size:
+        proj = Projector.from_design(Design(problem.X, U, xm[U], np.ones(U.size), sqrt_w))
+        K = proj.project_kernel(K)
+        b = proj.project(yt)
+    coef, df = np.empty((p, t)), np.empty(t)
+    worst = 0.0
+    for a in np.unique(alpha):
+        cols = alpha == a
+        M = K + a * np.eye(n)
+        c, D, cond = _jacobi_cholesky(M)
+        worst = max(worst, cond)
+        beta = D[:, None] * lapack.dpotrs(c, D[:, None] * b[:, cols], lower=0)[0]
+        w_p = sc[:, None] * A.rmatvec(beta)
+        coef[P[:, None], np.flatnonzero(cols)[None, :]] = w_p
+        if proj is not None:
+            resid = yt[:, cols] - A.matvec(w_p / sc[:, None])
+            coef[U[:, None], np.flatnonzero(cols)[None, :]] = proj.solve_unpenalized(resid)
+        Linv, _ = lapack.dtrtri(c, lower=0)
+        tr_inv = float((np.einsum("ij,ij->i", Linv, Linv) * D**2).sum())
+        df[cols] = n - a * tr_inv + U.size
+    return RidgeSolution(coef, ym - xm @ coef, df, "cholesky", worst)
+
+
+def solve_cholesky(problem: RidgeProblem, alpha: FloatArray) -> RidgeSolution:
+    """Ridge by Cholesky factorization of the normal equations (primal or dual, the smaller)."""
+    if problem.wide:
+        return _cholesky_dual(problem, alpha)
+    sol = _cholesky_primal(problem, alpha, _moments(problem))
+    if sol.condition > COND_MAX:
+        warnings.warn(
+            f"solver='cholesky' solved a system with condition number {sol.condition:.2g}; the "
+            "coefficients may have lost digits. Use solver='auto' or solver='svd'",
+            ConditioningWarning,
+            stacklevel=3,
+        )
+    return sol
+
+
+SOLVERS: dict[str, Solver] = {
+    "cholesky": solve_cholesky,
+    "eigh": solve_eigh,
+    "dual": solve_dual,
+    "svd": solve_svd,
+}
+"""The registry of ridge solvers by name."""
+
+
+def solve(problem: RidgeProblem, alpha: FloatArray, solver: str = "auto") -> RidgeSolution:
+    """Solve a ridge problem with the named solver, or choose one (``"auto"``).
+
+    ``auto`` takes the Gram or kernel route (Cholesky for up to four distinct α, the
+    eigendecomposition beyond) and moves to ``svd`` when that route is numerically unsafe: a
+    condition number above :data:`COND_MAX`, or α = 0 on a numerically singular Gram (the SVD
+    then decides whether the design is truly singular).
+    """
+    if solver != "auto":
+        return SOLVERS[solver](problem, alpha)
+    few = np.unique(alpha).size <= _MAX_CHOLESKY_ALPHAS
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConditioningWarning)
+            if problem.wide:
+                if (alpha == 0).any():
+                    raise SingularDesignError("wide")
+                sol = _cholesky_dual(problem, alpha) if few else solve_dual(problem, alpha)
+            elif few:
+                sol = _cholesky_primal(problem, alpha, _moments(problem))
+            else:
+                sol = solve_eigh(problem, alpha)
+    except (SingularDesignError, np.linalg.LinAlgError):
+        return _svd(problem, alpha, min_norm=False)
+    if sol.condition > COND_MAX:
+        return _svd(problem, alpha, min_norm=False)
+    return sol

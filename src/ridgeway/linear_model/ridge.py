@@ -1,0 +1,184 @@
+"""The ridge regression estimator (scikit-learn compatible)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ridgeway._typing import ArrayLike, FloatArray, SolverName
+from ridgeway._validation import (
+    as_matrix,
+    as_targets,
+    as_weights,
+    check_alpha,
+    check_choice,
+    check_finite,
+    check_penalty_factor,
+    message,
+)
+from ridgeway.core.solvers import NonFiniteError, RidgeProblem, solve
+
+__all__ = ["Ridge"]
+
+_SOLVERS = ("auto", "eigh", "dual", "svd", "cholesky")
+
+
+def _weighted_variance(X: np.ndarray, w: FloatArray | None) -> FloatArray:
+    """Σ s_i (x_ij − x̄_j)² / Σ s per column (divisor Σs), read in row chunks."""
+    n, p = X.shape
+    sw = float(n) if w is None else float(w.sum())
+    xm = X.mean(axis=0, dtype=np.float64) if w is None else (w @ X) / sw
+    ss = np.zeros(p)
+    step = max(256, (16 * 2**20) // (8 * max(p, 1)))
+    for s in range(0, n, step):
+        B = np.subtract(X[s : s + step], xm, dtype=np.float64)
+        ss += np.einsum("ij,ij->j", B, B) if w is None else w[s : s + step] @ (B * B)
+    return np.asarray(ss / sw)
+
+
+class Ridge(RegressorMixin, BaseEstimator):
+    """Ridge regression: least squares with an L2 penalty on the coefficients.
+
+    Solves, for data X (n×p), targets Y (n×t), sample weights s and penalty factors π,
+
+        minimize over b, W:   Σ_i s_i ‖y_i − b − x_iᵀW‖²  +  α Σ_j π_j ‖W_j‖²
+
+    The intercept b is never penalized. With unit weights and factors this is exactly
+    scikit-learn's ``Ridge(alpha=α)``.
+
+    Parameters
+    ----------
+    alpha : float or array-like of shape (t,), default 1.0
+        Penalty strength α ≥ 0, one value for all targets or one per target.
+    fit_intercept : bool, default True
+        Fit an unpenalized intercept (the data are centred at their weighted means).
+    standardize : bool, default False
+        Penalize coefficients of columns divided by their weighted standard deviation (divisor
+        Σs), as R's ``MASS::lm.ridge`` does; coefficients are still reported in original units.
+        A constant column keeps scale 1.
+    penalty_factor : array-like of shape (p,), optional
+        Per-feature multipliers π_j ≥ 0 of α; 0 leaves a feature unpenalized (glmnet's
+        ``penalty.factor``). Default: 1 for every feature.
+    solver : {"auto", "eigh", "dual", "svd", "cholesky"}, default "auto"
+        ``auto`` chooses by shape and conditioning and records its choice in ``solver_``; see
+        :mod:`ridgeway.core.solvers` for each route.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (p,) or (t, p)
+        Coefficients in original units (float32 for float32 X).
+    intercept_ : float or ndarray of shape (t,)
+    df_ : float or ndarray of shape (t,)
+        Effective degrees of freedom tr H(α) of the penalized fit (intercept not counted).
+    solver_ : str
+        The route used.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of shape (p,)
+        Column names, for DataFrame input.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ridgeway import Ridge
+    >>> X = np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]])
+    >>> y = np.array([1.0, 2.0, 4.0, 5.0])
+    >>> model = Ridge(alpha=0.1).fit(X, y)
+    >>> model.predict(X).round(2)
+    array([0.99, 2.01, 3.99, 5.01])
+    >>> float(model.df_) < 2
+    True
+    """
+
+    def __init__(
+        self,
+        alpha: float | ArrayLike = 1.0,
+        *,
+        fit_intercept: bool = True,
+        standardize: bool = False,
+        penalty_factor: ArrayLike | None = None,
+        solver: SolverName = "auto",
+    ) -> None:
+        self.alpha = alpha
+        self.fit_intercept = fit_intercept
+        self.standardize = standardize
+        self.penalty_factor = penalty_factor
+        self.solver = solver
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
+
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> Ridge:
+        """Fit the ridge model.
+
+        Parameters
+        ----------
+        X : array-like of shape (n, p)
+        y : array-like of shape (n,) or (n, t)
+        sample_weight : array-like of shape (n,) or float, optional
+            Non-negative weights s_i (not all zero).
+
+        Returns
+        -------
+        self : Ridge
+        """
+        solver = check_choice(self.solver, "solver", _SOLVERS)
+        Xa = as_matrix(X)
+        validate_data(self, X, reset=True, skip_check_array=True)
+        n, p = Xa.shape
+        Y, single = as_targets(y, n)
+        w = as_weights(sample_weight, n)
+        alpha = check_alpha(self.alpha, Y.shape[1])
+        penalty = check_penalty_factor(self.penalty_factor, p)
+        if self.standardize:
+            var = _weighted_variance(Xa, w)
+            if not np.isfinite(var).all():
+                check_finite(Xa, "X")
+            penalty = penalty * np.where(var > 0, var, 1.0)
+        problem = RidgeProblem(Xa, Y, w, penalty, bool(self.fit_intercept))
+        try:
+            sol = solve(problem, alpha, solver)
+        except NonFiniteError:
+            check_finite(Xa, "X")
+            raise ValueError(
+                message("X", "small enough for its squares to sum in float64", "an overflow")
+            ) from None
+        out_dtype = Xa.dtype
+        coef = sol.coef.T.astype(out_dtype)
+        intercept = sol.intercept.astype(out_dtype)
+        if single:
+            self.coef_ = coef[0]
+            self.intercept_ = float(intercept[0])
+            self.df_ = float(sol.df[0])
+        else:
+            self.coef_ = coef
+            self.intercept_ = intercept
+            self.df_ = sol.df
+        self.solver_ = sol.solver
+        return self
+
+    def predict(self, X: ArrayLike) -> np.ndarray:
+        """Predictions X W + b, shape (n,) or (n, t)."""
+        check_is_fitted(self, "coef_")
+        Xa = as_matrix(X)
+        validate_data(self, X, reset=False, skip_check_array=True)
+        check_finite(Xa, "X")
+        coef = np.asarray(self.coef_)
+        return np.asarray(Xa @ coef.T + self.intercept_)
+
+    def save(self, path: str, *, overwrite: bool = False) -> None:
+        """Write the fitted model to a safe model file (JSON + arrays, never pickle).
+
+        Parameters
+        ----------
+        path : str or path-like
+        overwrite : bool, default False
+            Replace an existing file; without it an existing file is an error.
+        """
+        from ridgeway.io.model_files import save_model
+
+        save_model(self, path, overwrite=overwrite)
