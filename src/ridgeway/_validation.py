@@ -51,16 +51,22 @@ def _to_float_array(data: Any, name: str) -> np.ndarray:
         if bad:
             shown = ", ".join(repr(b) for b in bad[:5]) + (" ..." if len(bad) > 5 else "")
             raise ValueError(message(name, "numeric", f"non-numeric column(s) {shown}"))
-    elif hasattr(data, "dtype") and hasattr(data, "to_numpy") and getattr(
-        data.dtype, "kind", "O"
-    ) not in "biuf":
+    elif (
+        hasattr(data, "dtype")
+        and hasattr(data, "to_numpy")
+        and getattr(data.dtype, "kind", "O") not in "biuf"
+    ):
         raise ValueError(message(name, "numeric", f"a column of dtype {data.dtype}"))
     try:
         arr = np.asarray(data)
     except Exception as exc:  # ragged lists and similar
-        raise ValueError(message(name, "an array of numbers", f"{type(data).__name__} ({exc})"))
+        raise ValueError(
+            message(name, "an array of numbers", f"{type(data).__name__} ({exc})")
+        ) from None
     if arr.dtype.kind == "c":
-        raise ValueError(message(name, "real-valued", "complex values (Complex data not supported)"))
+        raise ValueError(
+            message(name, "real-valued", "complex values (Complex data not supported)")
+        )
     if arr.dtype == np.float32 or arr.dtype == np.float64:
         return arr
     if arr.dtype.kind in "biu":
@@ -93,7 +99,11 @@ def as_matrix(X: Any, name: str = "X") -> np.ndarray:
     n, p = arr.shape
     if n == 0:
         raise ValueError(
-            message(name, "non-empty", f"0 sample(s) (shape={arr.shape}) while a minimum of 1 is required.")
+            message(
+                name,
+                "non-empty",
+                f"0 sample(s) (shape={arr.shape}) while a minimum of 1 is required.",
+            )
         )
     if p == 0:
         raise ValueError(
@@ -148,10 +158,16 @@ def as_weights(sample_weight: Any, n_samples: int) -> FloatArray | None:
     neg = arr < 0
     if neg.any():
         raise ValueError(
-            message(name, "non-negative", f"{int(neg.sum())} negative value(s), the smallest {arr.min():g}")
+            message(
+                name,
+                "non-negative",
+                f"{int(neg.sum())} negative value(s), the smallest {arr.min():g}",
+            )
         )
     if not (arr > 0).any():
-        raise ValueError(message(name, "positive somewhere (not all zero)", "all weights equal to zero"))
+        raise ValueError(
+            message(name, "positive somewhere (not all zero)", "all weights equal to zero")
+        )
     return arr
 
 
@@ -218,7 +234,9 @@ def check_penalty_factor(penalty_factor: Any, n_features: int) -> FloatArray:
 def check_choice(value: Any, name: str, choices: Sequence[str]) -> str:
     """Check that ``value`` is one of ``choices``."""
     if not isinstance(value, str) or value not in choices:
-        raise ValueError(message(name, "one of " + ", ".join(repr(c) for c in choices), repr(value)))
+        raise ValueError(
+            message(name, "one of " + ", ".join(repr(c) for c in choices), repr(value))
+        )
     return value
 
 

@@ -140,7 +140,7 @@ class Projector:
                 "the unpenalized features (penalty_factor 0) must be linearly independent; got "
                 "a rank-deficient set: give them a positive penalty_factor or drop the redundant ones"
             )
-        return cls(Q=Q, R=R)
+        return cls(Q=np.asarray(Q, dtype=np.float64), R=np.asarray(R, dtype=np.float64))
 
     def project(self, u: np.ndarray) -> FloatArray:
         """(I − QQᵀ) u for u of shape (n, m)."""

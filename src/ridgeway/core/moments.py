@@ -160,8 +160,14 @@ class Moments:
         if wa == 0 or wb == 0:
             base, extra = (other, self) if wa == 0 else (self, other)
             return Moments(
-                self.n_samples + other.n_samples, w, base.x_mean, base.y_mean,
-                base.xx + extra.xx, base.xy + extra.xy, base.yy + extra.yy, self.centered,
+                self.n_samples + other.n_samples,
+                w,
+                base.x_mean,
+                base.y_mean,
+                base.xx + extra.xx,
+                base.xy + extra.xy,
+                base.yy + extra.yy,
+                self.centered,
             )
         f = wa * wb / w
         dx = other.x_mean - self.x_mean

@@ -31,7 +31,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.linalg as sla
 from scipy.linalg import lapack
 
 from ridgeway._typing import FloatArray
@@ -168,7 +167,10 @@ def _split_by_zero_alpha(problem: RidgeProblem, alpha: FloatArray, solver: Solve
     parts = []
     for mask in (zero, ~zero):
         sub = RidgeProblem(
-            problem.X, problem.y[:, mask], problem.sample_weight, problem.penalty,
+            problem.X,
+            problem.y[:, mask],
+            problem.sample_weight,
+            problem.penalty,
             problem.fit_intercept,
         )
         parts.append((mask, solver(sub, alpha[mask])))
@@ -178,7 +180,10 @@ def _split_by_zero_alpha(problem: RidgeProblem, alpha: FloatArray, solver: Solve
     for mask, sol in parts:
         coef[:, mask], icpt[mask], df[mask] = sol.coef, sol.intercept, sol.df
     return RidgeSolution(
-        coef, icpt, df, "+".join(sorted({s.solver for _, s in parts})),
+        coef,
+        icpt,
+        df,
+        "+".join(sorted({s.solver for _, s in parts})),
         max(s.condition for _, s in parts),
     )
 
@@ -204,8 +209,13 @@ def _spectral(problem: RidgeProblem, alpha: FloatArray, kind: str) -> RidgeSolut
     else:
         xm, ym = _means(problem)
         spec = spectrum_from_data(
-            problem.X, problem.y, problem.sample_weight, problem.penalty,
-            x_mean=xm, y_mean=ym, kind="dual",
+            problem.X,
+            problem.y,
+            problem.sample_weight,
+            problem.penalty,
+            x_mean=xm,
+            y_mean=ym,
+            kind="dual",
             scale=_column_scale(problem, xm) if zero else None,
         )
         if not np.isfinite(spec.d).all():
@@ -258,15 +268,19 @@ def solve_svd(problem: RidgeProblem, alpha: FloatArray) -> RidgeSolution:
 
 def _svd(problem: RidgeProblem, alpha: FloatArray, *, min_norm: bool) -> RidgeSolution:
     if (alpha == 0).any() and not (alpha == 0).all():
-        return _split_by_zero_alpha(
-            problem, alpha, lambda pr, a: _svd(pr, a, min_norm=min_norm)
-        )
+        return _split_by_zero_alpha(problem, alpha, lambda pr, a: _svd(pr, a, min_norm=min_norm))
     xm, ym = _means(problem)
     zero = bool((alpha == 0).all())
     scale = _column_scale(problem, xm) if zero else None
     spec = spectrum_from_data(
-        problem.X, problem.y, problem.sample_weight, problem.penalty, x_mean=xm, y_mean=ym,
-        kind="svd", scale=scale,
+        problem.X,
+        problem.y,
+        problem.sample_weight,
+        problem.penalty,
+        x_mean=xm,
+        y_mean=ym,
+        kind="svd",
+        scale=scale,
     )
     if zero and spec.rank_deficient:
         if not min_norm:

@@ -199,10 +199,21 @@ def spectrum_from_moments(m: Moments, penalty: np.ndarray) -> Spectrum:
         return np.asarray((scale[:, None] * (V @ cc.reshape(k_, a_ * t_))).reshape(-1, a_, t_))
 
     return Spectrum(
-        kind="eigh", d=d, z=z, rss_floor=rss_floor, n_features=m.n_features,
-        n_samples=m.n_samples, sum_weights=m.sum_weights, penalized=P, unpenalized=U,
-        x_mean=m.x_mean, y_mean=m.y_mean, rank_deficient=bool(d.size < P.size),
-        basis=basis, unpen_map=unpen_map, right=V,
+        kind="eigh",
+        d=d,
+        z=z,
+        rss_floor=rss_floor,
+        n_features=m.n_features,
+        n_samples=m.n_samples,
+        sum_weights=m.sum_weights,
+        penalized=P,
+        unpenalized=U,
+        x_mean=m.x_mean,
+        y_mean=m.y_mean,
+        rank_deficient=bool(d.size < P.size),
+        basis=basis,
+        unpen_map=unpen_map,
+        right=V,
     )
 
 
@@ -307,8 +318,20 @@ def spectrum_from_data(
 
     sw = float(n if sample_weight is None else sample_weight.sum())
     return Spectrum(
-        kind=kind, d=d, z=z, rss_floor=rss_floor, n_features=p, n_samples=n,
-        sum_weights=sw, penalized=P, unpenalized=U, x_mean=np.asarray(x_mean, dtype=np.float64),
-        y_mean=np.asarray(y_mean, dtype=np.float64), rank_deficient=bool(d.size < P.size),
-        basis=basis, unpen_map=unpen_map, left=left, right=right,
+        kind=kind,
+        d=d,
+        z=z,
+        rss_floor=rss_floor,
+        n_features=p,
+        n_samples=n,
+        sum_weights=sw,
+        penalized=P,
+        unpenalized=U,
+        x_mean=np.asarray(x_mean, dtype=np.float64),
+        y_mean=np.asarray(y_mean, dtype=np.float64),
+        rank_deficient=bool(d.size < P.size),
+        basis=basis,
+        unpen_map=unpen_map,
+        left=left,
+        right=right,
     )

@@ -150,6 +150,9 @@ class Ridge(RegressorMixin, BaseEstimator):
         out_dtype = Xa.dtype
         coef = sol.coef.T.astype(out_dtype)
         intercept = sol.intercept.astype(out_dtype)
+        self.coef_: np.ndarray
+        self.intercept_: float | np.ndarray
+        self.df_: float | np.ndarray
         if single:
             self.coef_ = coef[0]
             self.intercept_ = float(intercept[0])
