@@ -122,7 +122,13 @@ def as_targets(y: Any, n_samples: int, name: str = "y") -> tuple[FloatArray, boo
     The second value tells whether ``y`` was one-dimensional (a single target).
     """
     if y is None:
-        raise ValueError(message(name, "given for a supervised fit", "None"))
+        raise ValueError(
+            message(
+                name,
+                "given for a supervised fit",
+                "None (this estimator requires y to be passed, but the target y is None)",
+            )
+        )
     arr = _to_float_array(y, name).astype(np.float64, copy=False)
     if arr.ndim == 0 or arr.ndim > 2:
         raise ValueError(message(name, "1-D or 2-D (n_samples, n_targets)", f"shape {arr.shape}"))

@@ -122,12 +122,15 @@ class Moments:
         """
         acc = _Accumulator(X.shape[1], 1 if y.ndim == 1 else y.shape[1], centered)
         step = chunk_rows or default_chunk_rows(X.shape[1])
-        y2 = y.reshape(y.shape[0], -1)
-        for start in range(0, X.shape[0], step):
-            stop = start + step
-            w = None if sample_weight is None else sample_weight[start:stop]
-            acc.add(X[start:stop], y2[start:stop], w)
-        return acc.result()
+        y2 = y[:, None] if y.ndim == 1 else y
+        # non-finite data show up as non-finite statistics (Moments.is_finite), checked by the
+        # caller without a separate scan of X; the arithmetic warnings on the way are noise
+        with np.errstate(all="ignore"):
+            for start in range(0, X.shape[0], step):
+                stop = start + step
+                w = None if sample_weight is None else sample_weight[start:stop]
+                acc.add(X[start:stop], y2[start:stop], w)
+            return acc.result()
 
     @classmethod
     def from_chunks(
@@ -142,11 +145,12 @@ class Moments:
         Equal to :meth:`from_array` on the concatenated rows, to rounding.
         """
         acc: _Accumulator | None = None
-        for Xb, yb, wb in chunks:
-            yb2 = yb.reshape(yb.shape[0], -1)
-            if acc is None:
-                acc = _Accumulator(Xb.shape[1], yb2.shape[1], centered)
-            acc.add(Xb, yb2, wb)
+        with np.errstate(all="ignore"):
+            for Xb, yb, wb in chunks:
+                yb2 = yb[:, None] if yb.ndim == 1 else yb
+                if acc is None:
+                    acc = _Accumulator(Xb.shape[1], yb2.shape[1], centered)
+                acc.add(Xb, yb2, wb)
         if acc is None:
             raise ValueError("chunks must hold at least one chunk; got an empty sequence")
         return acc.result()

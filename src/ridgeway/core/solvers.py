@@ -31,6 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.linalg as sla
 from scipy.linalg import lapack
 
 from ridgeway._typing import FloatArray
@@ -257,102 +258,149 @@ def _column_scale(problem: RidgeProblem, xm: np.ndarray) -> FloatArray:
 
 
 def solve_svd(problem: RidgeProblem, alpha: FloatArray) -> RidgeSolution:
-    """Ridge by SVD of the centred, weighted, scaled X, with iterative refinement.
+    """Ridge by SVD of the stacked, column-equilibrated least-squares problem, refined.
 
-    With α = 0 the columns are equilibrated (the least-squares solution does not depend on
-    column scale), and a rank-deficient design gives the minimum-norm solution in the penalty
-    metric ‖Π^½ w‖.
+    For each distinct α the problem is the least-squares problem
+
+        [ S^½ (X − 1x̄ᵀ) ]        [ S^½ (y − ȳ) ]
+        [ √(α Π)         ] w  ≈   [ 0           ]
+
+    whose columns are scaled to unit norm (the solution does not depend on that scale, and it
+    makes the SVD accurate on badly scaled designs such as raw polynomials). The SVD solution is
+    then refined with residuals in extended precision (Björck 1967). A rank-deficient problem
+    (only possible at α = 0, or with collinear unpenalized features) gives the minimum-norm
+    solution in the penalty metric ‖Π^½ w‖.
     """
     return _svd(problem, alpha, min_norm=True)
 
 
 def _svd(problem: RidgeProblem, alpha: FloatArray, *, min_norm: bool) -> RidgeSolution:
-    if (alpha == 0).any() and not (alpha == 0).all():
-        return _split_by_zero_alpha(problem, alpha, lambda pr, a: _svd(pr, a, min_norm=min_norm))
+    n, p = problem.X.shape
+    t = problem.y.shape[1]
     xm, ym = _means(problem)
-    zero = bool((alpha == 0).all())
-    scale = _column_scale(problem, xm) if zero else None
-    spec = spectrum_from_data(
-        problem.X,
-        problem.y,
-        problem.sample_weight,
-        problem.penalty,
-        x_mean=xm,
-        y_mean=ym,
-        kind="svd",
-        scale=scale,
-    )
-    if zero and spec.rank_deficient:
-        if not min_norm:
-            raise _singular(spec.d.size, problem.X.shape[1])
-        # not unique: the minimum-norm solution is defined in the penalty metric
-        pen = np.where(problem.penalty > 0, problem.penalty, 1.0)
-        spec = spectrum_from_data(
-            problem.X, problem.y, problem.sample_weight, pen, x_mean=xm, y_mean=ym, kind="svd"
-        )
-        return _from_spectrum(spec, alpha)
-    sol = _from_spectrum(spec, alpha)
-    if spec.unpenalized.size == 0 and np.finfo(np.longdouble).eps < _EPS:
-        used = scale if scale is not None else 1.0 / np.sqrt(problem.penalty)
-        sol = _refine(problem, spec, alpha, sol, used)
-    return sol
+    sqrt_w = None if problem.sample_weight is None else np.sqrt(problem.sample_weight)
+    B = Design(problem.X, np.arange(p), xm, np.ones(p), sqrt_w).dense()
+    yt = problem.y - ym
+    if sqrt_w is not None:
+        yt = yt * sqrt_w[:, None]
+    if not (np.isfinite(B).all() and np.isfinite(yt).all()):
+        raise NonFiniteError("non-finite statistics")
+    ext = _Extended(problem) if np.finfo(np.longdouble).eps < _EPS else None
+    coef, df = np.empty((p, t)), np.empty(t)
+    worst = 0.0
+    for a in np.unique(alpha):
+        cols = alpha == a
+        pen_rows = np.flatnonzero(problem.penalty > 0) if a > 0 else np.zeros(0, dtype=np.intp)
+        root = np.sqrt(a * problem.penalty[pen_rows])
+        C = np.zeros((n + pen_rows.size, p))
+        C[:n] = B
+        C[n + np.arange(pen_rows.size), pen_rows] = root
+        norms = np.linalg.norm(C, axis=0)
+        E = 1.0 / np.where(norms > 0, norms, 1.0)
+        C *= E
+        Us, sig, Vt = _thin_svd(C)
+        rank = int((sig > sig[0] * max(C.shape) * _EPS).sum()) if sig.size else 0
+        rhs = np.zeros((C.shape[0], int(cols.sum())))
+        rhs[:n] = yt[:, cols]
+        if rank < p:
+            if a == 0 and not min_norm:
+                raise _singular(rank, p)
+            # minimum norm in the penalty metric: scale columns by 1/√π instead of equilibrating
+            scale = 1.0 / np.sqrt(np.where(problem.penalty > 0, problem.penalty, 1.0))
+            Us, sig, Vt = _thin_svd(C / E * scale)
+            rank = int((sig > sig[0] * max(C.shape) * _EPS).sum()) if sig.size else 0
+            E = scale
+        Us, sig, V = Us[:, :rank], sig[:rank], Vt[:rank].T
+        u = V @ ((Us.T @ rhs) / sig[:, None])
+        if ext is not None and rank == p:
+            u = ext.refine(a, pen_rows, root, E, Us, sig, V, u, cols)
+        coef[:, cols] = E[:, None] * u
+        df[cols] = float(np.einsum("ij,ij->", Us[:n], Us[:n]))
+        worst = max(worst, float(sig[0] / sig[-1]) ** 2 if rank else float("inf"))
+    icpt = ym - xm @ coef if ext is None else ext.intercept(coef)
+    return RidgeSolution(coef, icpt, df, "svd", worst)
 
 
-def _refine(
-    problem: RidgeProblem,
-    spec: Spectrum,
-    alpha: FloatArray,
-    sol: RidgeSolution,
-    scale: FloatArray,
-) -> RidgeSolution:
-    """Two steps of iterative refinement of [I A; Aᵀ −αI][r; v] = [b; 0] (extended precision).
+def _thin_svd(C: np.ndarray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Thin SVD by LAPACK gesdd, falling back to the slower, more robust gesvd."""
+    try:
+        return sla.svd(C, full_matrices=False, check_finite=False)  # type: ignore[no-any-return]
+    except np.linalg.LinAlgError:
+        return sla.svd(C, full_matrices=False, lapack_driver="gesvd")  # type: ignore[no-any-return]
 
-    The residuals f = b − r − Av and g = αv − Aᵀr are formed in long double and the corrections
-    solved with the SVD A = UΣVᵀ: δv = V (Σ Uᵀf − Vᵀg)/(Σ² + α) + (component of g off V)/α,
-    δr = f − A δv. This recovers the accuracy that forming A in float64 cost (Björck 1967).
-    """
-    L = np.longdouble
-    U_, V = spec.left, spec.right
-    assert U_ is not None and V is not None
-    sig = np.sqrt(spec.d)
-    X = problem.X.astype(L)
-    y = problem.y.astype(L)
-    w = problem.sample_weight
-    if problem.fit_intercept:
-        if w is None:
-            xm, ym = X.mean(axis=0), y.mean(axis=0)
+
+class _Extended:
+    """The centred, weighted problem in extended precision, for iterative refinement."""
+
+    def __init__(self, problem: RidgeProblem) -> None:
+        L = np.longdouble
+        X = problem.X.astype(L)
+        y = problem.y.astype(L)
+        w = problem.sample_weight
+        if not problem.fit_intercept:
+            self.xm, self.ym = np.zeros(X.shape[1], dtype=L), np.zeros(y.shape[1], dtype=L)
+        elif w is None:
+            self.xm, self.ym = X.mean(axis=0), y.mean(axis=0)
         else:
             wl = w.astype(L)
-            xm, ym = (wl @ X) / wl.sum(), (wl @ y) / wl.sum()
-    else:
-        xm, ym = np.zeros(X.shape[1], dtype=L), np.zeros(y.shape[1], dtype=L)
-    zero = bool((alpha == 0).all())
-    sl = scale.astype(L)
-    A = X - xm
-    b = y - ym
-    if w is not None:
-        sq = np.sqrt(w.astype(L))[:, None]
-        A *= sq
-        b *= sq
-    A *= sl
-    v = sol.coef / scale[:, None]
-    r = np.asarray(b - A @ v.astype(L), dtype=np.float64)
-    al = alpha[None, :]
-    for _ in range(2):
-        f = np.asarray(b - r.astype(L) - A @ v.astype(L), dtype=np.float64)
-        g = np.asarray(al.astype(L) * v.astype(L) - A.T @ r.astype(L), dtype=np.float64)
-        Uf = U_.T @ f
-        Vg = V.T @ g
-        dv = V @ ((sig[:, None] * Uf - Vg) / (spec.d[:, None] + al))
-        if not zero:
-            g_off = g - V @ Vg
-            dv -= g_off / al
-        dr = f - np.asarray(A @ dv.astype(L), dtype=np.float64)
-        v = v + dv
-        r = r + dr
-    coef = v * scale[:, None]
-    icpt = np.asarray(ym - xm @ coef.astype(L), dtype=np.float64)
-    return RidgeSolution(coef, icpt, sol.df, sol.solver, sol.condition)
+            self.xm, self.ym = (wl @ X) / wl.sum(), (wl @ y) / wl.sum()
+        self.B = X - self.xm
+        self.b = y - self.ym
+        if w is not None:
+            sq = np.sqrt(w.astype(L))[:, None]
+            self.B *= sq
+            self.b *= sq
+
+    def refine(
+        self,
+        a: float,
+        pen_rows: np.ndarray,
+        root: np.ndarray,
+        E: np.ndarray,
+        Us: np.ndarray,
+        sig: np.ndarray,
+        V: np.ndarray,
+        u: np.ndarray,
+        cols: np.ndarray,
+    ) -> FloatArray:
+        """Two refinement steps of the stacked least-squares problem C u ≈ [b; 0], C = [B; √(αΠ)] E.
+
+        With the augmented system [I C; Cᵀ 0][r; u] = [rhs; 0], the residuals f = rhs − r − Cu
+        and g = −Cᵀr are formed in long double, and the corrections come from the SVD
+        C = UΣVᵀ: δu = V Σ⁻¹ (Uᵀf − Σ⁻¹ Vᵀg), δr = f − C δu.
+        """
+        L = np.longdouble
+        n, p = self.B.shape
+        El = E.astype(L)
+        rootl = root.astype(L)
+        Bs = self.B * El
+
+        def apply(v: np.ndarray) -> np.ndarray:  # C v in long double, shape (n + q, m)
+            top = Bs @ v
+            bottom = (rootl * El[pen_rows])[:, None] * v[pen_rows]
+            return np.vstack([top, bottom])
+
+        def apply_t(r: np.ndarray) -> np.ndarray:  # Cᵀ r in long double
+            out = Bs.T @ r[:n]
+            out[pen_rows] += (rootl * El[pen_rows])[:, None] * r[n:]
+            return out
+
+        rhs = np.vstack([self.b[:, cols], np.zeros((pen_rows.size, int(cols.sum())), dtype=L)])
+        r = np.asarray(rhs - apply(u.astype(L)), dtype=np.float64)
+        for _ in range(2):
+            ul = u.astype(L)
+            rl = r.astype(L)
+            f = np.asarray(rhs - rl - apply(ul), dtype=np.float64)
+            g = np.asarray(-apply_t(rl), dtype=np.float64)
+            du = V @ ((Us.T @ f - (V.T @ g) / sig[:, None]) / sig[:, None])
+            dr = np.asarray(f.astype(L) - apply(du.astype(L)), dtype=np.float64)
+            u = u + du
+            r = r + dr
+        return np.asarray(u, dtype=np.float64)
+
+    def intercept(self, coef: np.ndarray) -> FloatArray:
+        """ȳ − x̄ᵀW in extended precision, shape (t,)."""
+        return np.asarray(self.ym - self.xm @ coef.astype(np.longdouble), dtype=np.float64)
 
 
 # ----------------------------------------------------------------------------- Cholesky

@@ -86,9 +86,12 @@ class Spectrum:
         return int(self.z.shape[1])
 
     def condition(self, alpha: float) -> float:
-        """Condition number (d_max + α)/(d_min + α) of the regularized system (inf if empty)."""
+        """Condition number (d_max + α)/(d_min + α) of the regularized system.
+
+        With no nonzero eigenvalue the system is αI: condition 1 for α > 0, infinite at α = 0.
+        """
         if self.d.size == 0:
-            return float("inf")
+            return 1.0 if alpha > 0 else float("inf")
         return float((self.d[0] + alpha) / (self.d[-1] + alpha))
 
     def filter_factors(self, alphas: np.ndarray) -> FloatArray:
