@@ -155,6 +155,54 @@ class Moments:
             raise ValueError("chunks must hold at least one chunk; got an empty sequence")
         return acc.result()
 
+    @classmethod
+    def from_groups(
+        cls,
+        X: np.ndarray,
+        y: np.ndarray,
+        sample_weight: np.ndarray | None,
+        labels: np.ndarray,
+        n_groups: int,
+        *,
+        centered: bool = True,
+        chunk_rows: int | None = None,
+    ) -> list[Moments]:
+        """Statistics of each group of rows (e.g. cross-validation folds), in ONE pass over X.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n, p)
+        y : ndarray of shape (n,) or (n, t)
+        sample_weight : ndarray of shape (n,) or None
+        labels : ndarray of int, shape (n,)
+            Group of each row, in ``range(n_groups)``; a row with label −1 belongs to no group.
+        n_groups : int
+
+        Returns
+        -------
+        list of Moments, one per group (a group with no rows has ``n_samples == 0``).
+        """
+        y2 = y[:, None] if y.ndim == 1 else y
+        accs = [_Accumulator(X.shape[1], y2.shape[1], centered) for _ in range(n_groups)]
+        step = chunk_rows or default_chunk_rows(X.shape[1])
+        with np.errstate(all="ignore"):
+            for start in range(0, X.shape[0], step):
+                stop = min(start + step, X.shape[0])
+                lab = labels[start:stop]
+                if lab.size and lab[0] == lab[-1] and (lab == lab[0]).all():
+                    if lab[0] >= 0:  # the whole chunk is one group: no copy
+                        w = None if sample_weight is None else sample_weight[start:stop]
+                        accs[lab[0]].add(X[start:stop], y2[start:stop], w)
+                    continue
+                order = np.argsort(lab, kind="stable")
+                bounds = np.searchsorted(lab[order], np.arange(n_groups + 1))
+                for g in range(n_groups):
+                    idx = order[bounds[g] : bounds[g + 1]] + start
+                    if idx.size:
+                        w = None if sample_weight is None else sample_weight[idx]
+                        accs[g].add(X[idx], y2[idx], w)
+            return [acc.result() for acc in accs]
+
     # ------------------------------------------------------------------ algebra
     def merge(self, other: Moments) -> Moments:
         """Statistics of the union of the rows of ``self`` and ``other`` (pairwise update)."""

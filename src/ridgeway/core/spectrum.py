@@ -60,7 +60,18 @@ class Spectrum:
     rank_deficient : bool
         Whether A has fewer nonzero eigenvalues than penalized columns.
     left : ndarray of shape (n, k) or None
-        Left singular vectors (``svd`` route only; used for iterative refinement).
+        Left singular vectors of A (``dual`` and ``svd`` routes), rows weighted by √s.
+    right : ndarray of shape (p_P, k) or None
+        Eigenvectors of AᵀA (``eigh`` and ``svd`` routes).
+    scale : ndarray of shape (p_P,) or None
+        Column scales c of the penalized columns.
+    coupling : ndarray of shape (u, p_P) or None
+        G_UU⁻¹ G_UP (``eigh`` route with unpenalized features): a row's penalized part after
+        the unpenalized columns are profiled out is x_P − couplingᵀ x_U.
+    unpen_gram : ndarray of shape (u, u) or None
+        G_UU, the centred weighted Gram of the unpenalized columns (``eigh`` route).
+    unpen_q : ndarray of shape (n, u) or None
+        Orthonormal basis of S^½(X_U − 1x̄_Uᵀ) (``dual`` and ``svd`` routes).
     """
 
     kind: str
@@ -79,6 +90,10 @@ class Spectrum:
     unpen_map: Unpenalized | None
     left: FloatArray | None = None
     right: FloatArray | None = None
+    scale: FloatArray | None = None
+    coupling: FloatArray | None = None
+    unpen_gram: FloatArray | None = None
+    unpen_q: FloatArray | None = None
 
     @property
     def n_targets(self) -> int:
@@ -174,6 +189,7 @@ def spectrum_from_moments(m: Moments, penalty: np.ndarray) -> Spectrum:
                 "singular set: give them a positive penalty_factor or drop the redundant ones"
             ) from None
         G_UP = G[np.ix_(U, P)]
+        G_UU = G[np.ix_(U, U)]
         c_U = c[U]
         sol_GP = sla.cho_solve(cho, G_UP)
         sol_c = sla.cho_solve(cho, c_U)
@@ -188,6 +204,7 @@ def spectrum_from_moments(m: Moments, penalty: np.ndarray) -> Spectrum:
 
     else:
         G_P, c_P = G, c
+        sol_GP, G_UU = None, None
     scale = 1.0 / np.sqrt(pen[P])
     Gs = G_P * scale[:, None] * scale[None, :]
     d, V = sla.eigh(Gs, driver="evd", overwrite_a=True, check_finite=False)
@@ -217,6 +234,9 @@ def spectrum_from_moments(m: Moments, penalty: np.ndarray) -> Spectrum:
         basis=basis,
         unpen_map=unpen_map,
         right=V,
+        scale=scale,
+        coupling=sol_GP,
+        unpen_gram=G_UU,
     )
 
 
@@ -284,6 +304,7 @@ def spectrum_from_data(
             return np.asarray((sc[:, None] * A.rmatvec(u)).reshape(-1, a_, t_))
 
         Ul = Uk
+        left = Uk
     elif kind == "svd":
         M = A.dense()
         if proj is not None:
@@ -337,4 +358,6 @@ def spectrum_from_data(
         unpen_map=unpen_map,
         left=left,
         right=right,
+        scale=sc,
+        unpen_q=None if proj is None else proj.Q,
     )
