@@ -129,11 +129,11 @@ def test_gcv_matches_mass_lm_ridge_on_prostate():
 
 
 def test_gcv_invariant_to_scaling_of_weights():
-    """RSS/Σs and tr H do not change when every weight is multiplied by the same constant."""
+    """Weights c·s with penalty c·α: the same fit, so RSS/Σs and tr H are unchanged."""
     X, Y, rng = make_data(20, 4, 1, seed=6)
     w = rng.uniform(0.5, 2.0, 20)
     a = gcv(build_spectrum(X, Y, w, np.ones(4), True, "eigh"), ALPHAS)
-    b = gcv(build_spectrum(X, Y, 7.5 * w, np.ones(4), True, "eigh"), ALPHAS)
+    b = gcv(build_spectrum(X, Y, 7.5 * w, np.ones(4), True, "eigh"), 7.5 * ALPHAS)
     np.testing.assert_allclose(a.mean, b.mean, rtol=1e-10)
     np.testing.assert_allclose(a.df, b.df, rtol=1e-10)
 

@@ -304,7 +304,11 @@ class _Accumulator:
         self.xy = np.zeros((p, t))
         self.yy = np.zeros(t)
         self._buf = np.empty((0, p + 1))
+        self._prod = np.empty((p + 1, p + 1))
         self._zero_shift = False
+        # rank-one corrections c·v vᵀ to xx, applied once at the end (one small product)
+        self._vecs: list[FloatArray] = []
+        self._coefs: list[float] = []
 
     def _buffer(self, rows: int, cols: int) -> FloatArray:
         """A reused scratch array of shape (rows, cols) (fresh pages would cost page faults)."""
@@ -337,69 +341,93 @@ class _Accumulator:
         if swb == 0.0:
             return
         if not self.centered:
-            self._add_shifted(Xb, yb, sq, np.zeros(p), np.zeros(t), exact=True)
+            sxx, _, _, sxy, _, syy = self._products(Xb, yb, sq, np.zeros(p), np.zeros(t))
+            self.xx += sxx
+            self.xy += sxy
+            self.yy += syy
             self.w += swb
             return
-        if self.w == 0.0:
+        first = self.w == 0.0
+        if first:
             kx, ky = _weighted_mean(Xb, wb, swb), _weighted_mean(yb, wb, swb)
-            exact = True
         elif self._zero_shift and sq is None and Xb.dtype == np.float64:
-            kx, ky, exact = None, self.ym, False
+            kx, ky = None, self.ym
         else:
-            kx, ky, exact = self.xm, self.ym, False
-        stats = self._add_shifted(Xb, yb, sq, kx, ky, exact)
-        if stats is None:  # the shift was poor for this chunk: redo it about its exact mean
+            kx, ky = self.xm, self.ym
+        sxx, sx, w, sxy, sy, syy = self._products(Xb, yb, sq, kx, ky)
+        if not first and not self._shift_ok(sxx, sx, w, sy, syy):
+            # the shift is far from this chunk's mean: redo it about its exact mean
             kx, ky = _weighted_mean(Xb, wb, swb), _weighted_mean(yb, wb, swb)
-            stats = self._add_shifted(Xb, yb, sq, kx, ky, exact=True)
-        assert stats is not None
-        gxx, gxy, gyy, mx, my = stats
-        if self.w == 0.0:
+            sxx, sx, w, sxy, sy, syy = self._products(Xb, yb, sq, kx, ky)
+        kx = np.zeros(p) if kx is None else kx
+        # the chunk's centred statistics are S − σσᵀ/w: the p×p part is added as it is and
+        # the rank-one term is deferred
+        self.xx += sxx
+        self._vecs.append(sx / np.sqrt(w))
+        self._coefs.append(-1.0)
+        gxy = sxy - np.outer(sx, sy / w)
+        gyy = syy - sy * sy / w
+        mx, my = kx + sx / w, ky + sy / w
+        if first:
             # the origin is a safe shift for later chunks when no column's mean is far from zero
             # against its spread (r at zero shift below the bound)
-            r0 = swb * mx * mx / np.maximum(swb * mx * mx + np.diagonal(gxx), np.finfo(float).tiny)
+            gdiag = np.diagonal(sxx) - sx * sx / w
+            r0 = swb * mx * mx / np.maximum(swb * mx * mx + gdiag, np.finfo(float).tiny)
             self._zero_shift = bool(r0.max(initial=0.0) <= _MAX_SHIFT_RATIO)
-            self.xx, self.xy, self.yy = gxx, gxy, gyy
+            self.xy, self.yy = gxy, gyy
             self.xm, self.ym, self.w = mx, my, swb
             return
         w_new = self.w + swb
         f = self.w * swb / w_new
         dx = mx - self.xm
         dy = my - self.ym
-        self.xx += gxx
-        self.xx += f * np.outer(dx, dx)
+        self._vecs.append(np.sqrt(f) * dx)
+        self._coefs.append(1.0)
         self.xy += gxy + f * np.outer(dx, dy)
         self.yy += gyy + f * dy * dy
         self.xm = self.xm + dx * (swb / w_new)
         self.ym = self.ym + dy * (swb / w_new)
         self.w = w_new
 
-    def _add_shifted(
+    @staticmethod
+    def _shift_ok(
+        sxx: np.ndarray, sx: np.ndarray, w: float, sy: np.ndarray, syy: np.ndarray
+    ) -> bool:
+        """Whether S − σσᵀ/w keeps its digits: every r_j = σ_j²/(w S_jj) at most the bound."""
+        tiny = np.finfo(float).tiny
+        rx = sx * sx / (w * np.maximum(np.diagonal(sxx), tiny))
+        ry = sy * sy / (w * np.maximum(syy, tiny))
+        return bool(
+            rx.max(initial=0.0) <= _MAX_SHIFT_RATIO and ry.max(initial=0.0) <= _MAX_SHIFT_RATIO
+        )
+
+    def _products(
         self,
         Xb: np.ndarray,
         yb: np.ndarray,
         sq: np.ndarray | None,
         kx: np.ndarray | None,
         ky: np.ndarray,
-        exact: bool,
-    ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray] | None:
-        """Centred statistics of one chunk from its products about the shift (kx, ky).
+    ) -> tuple[FloatArray, FloatArray, float, FloatArray, FloatArray, FloatArray]:
+        """Products of one chunk about the shift (kx, ky), weighted by s.
 
-        Returns None when the shift is too far from the chunk's mean for the correction to be
-        accurate (only possible when ``exact`` is False). For uncentred moments (shift zero) the
-        products are added to the running sums directly and None is never returned.
+        Returns S = Σ s (x − kx)(x − kx)ᵀ (a view of a reused buffer: use it before the next
+        call), σ = Σ s (x − kx), w = Σ s, Σ s (x − kx)(y − ky)ᵀ, Σ s (y − ky) and Σ s (y − ky)².
+        ``kx`` None is the zero shift on the caller's float64 rows, without any copy of them.
         """
         nb, p = Xb.shape
         yc = np.subtract(yb, ky, dtype=np.float64)
+        if sq is not None:
+            yc *= sq[:, None]
+        # numpy turns Aᵀ A into one BLAS syrk. numpy's BLAS is used throughout this loop:
+        # alternating with SciPy's own BLAS makes the two libraries' thread pools spin.
         if kx is None:
-            # zero shift on the caller's float64 rows: no copy of the chunk is made
-            S = np.empty((p + 1, p + 1))
-            S[:p, :p] = Xb.T @ Xb
-            S[:p, p] = S[p, :p] = Xb.sum(axis=0)
-            S[p, p] = nb
-            Sy = np.empty((p + 1, yc.shape[1]))
-            Sy[:p] = Xb.T @ yc
-            Sy[p] = yc.sum(axis=0)
-            kx = np.zeros(p)
+            sxx = np.matmul(Xb.T, Xb, out=self._prod[:p, :p])
+            Z = np.empty((nb, 1 + yc.shape[1]))
+            Z[:, 0] = 1.0
+            Z[:, 1:] = yc
+            XZ = Xb.T @ Z  # σ and the cross-products in one pass over the chunk
+            sx, sxy, w = XZ[:, 0], XZ[:, 1:], float(nb)
         else:
             buf = self._buffer(nb, p + 1)
             np.subtract(Xb, kx, out=buf[:, :p])
@@ -408,32 +436,19 @@ class _Accumulator:
             else:
                 buf[:, :p] *= sq[:, None]
                 buf[:, p] = sq
-                yc *= sq[:, None]
-            # numpy turns bufᵀ buf into one BLAS syrk. numpy's BLAS is used throughout this loop:
-            # alternating with SciPy's own BLAS makes the two libraries' thread pools spin.
-            S = buf.T @ buf
-            Sy = buf.T @ yc
+            S = np.matmul(buf.T, buf, out=self._prod)
+            sxx, sx, w = S[:p, :p], S[:p, p].copy(), float(S[p, p])
+            sxy = buf[:, :p].T @ yc
+        sy = yc.sum(axis=0) if sq is None else sq @ yc
         syy = np.einsum("ij,ij->j", yc, yc)
-        if not self.centered:
-            self.xx += S[:p, :p]
-            self.xy += Sy[:p]
-            self.yy += syy
-            return None
-        w = S[p, p]
-        sx = S[:p, p]
-        sy = Sy[p]
-        if not exact:
-            rx = sx * sx / (w * np.maximum(np.diagonal(S)[:p], np.finfo(float).tiny))
-            ry = sy * sy / (w * np.maximum(syy, np.finfo(float).tiny))
-            if rx.max(initial=0.0) > _MAX_SHIFT_RATIO or ry.max(initial=0.0) > _MAX_SHIFT_RATIO:
-                return None
-        gxx = S[:p, :p] - np.outer(sx, sx / w)
-        gxy = Sy[:p] - np.outer(sx, sy / w)
-        gyy = syy - sy * sy / w
-        return gxx, gxy, gyy, kx + sx / w, ky + sy / w
+        return sxx, sx, w, sxy, sy, syy
 
     def result(self) -> Moments:
-        xx = 0.5 * (self.xx + self.xx.T)
+        xx = self.xx
+        if self._vecs:
+            V = np.column_stack(self._vecs)
+            xx = xx + (V * np.asarray(self._coefs)) @ V.T
+        xx = 0.5 * (xx + xx.T)
         return Moments(
             n_samples=self.n,
             sum_weights=self.w,

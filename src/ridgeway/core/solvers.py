@@ -8,8 +8,8 @@ and returns one frozen :class:`RidgeSolution`. The signature is
 ``solver(problem: RidgeProblem, alpha: ndarray of shape (t,)) -> RidgeSolution``.
 
 - ``cholesky``: Cholesky factorization of the Jacobi-scaled normal equations, primal
-  (G + αΠ, p×p) when n ≥ p or dual (K + αI, n×n) when p > n, once per distinct α, with a LAPACK
-  condition estimate.
+  (G + αΠ, p×p) when n ≥ p or dual (K + αI, n×n) when p > n, once per distinct α, with a
+  power-iteration estimate of its condition number.
 - ``eigh``: eigendecomposition of the p×p penalty-scaled Gram (one for every α).
 - ``dual``: eigendecomposition of the n×n kernel (one for every α; never a p×p matrix).
 - ``svd``: SVD of the centred, weighted, scaled X, followed by iterative refinement of the
@@ -32,7 +32,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.linalg as sla
-from scipy.linalg import lapack
 
 from ridgeway._typing import FloatArray
 from ridgeway.core.design import Design, Projector
@@ -404,19 +403,49 @@ class _Extended:
 
 
 # ----------------------------------------------------------------------------- Cholesky
-def _jacobi_cholesky(M: np.ndarray) -> tuple[np.ndarray, FloatArray, float]:
-    """Cholesky factor of D M D with D = diag(M)^-½, the scale D and a condition estimate."""
+@dataclass(frozen=True, eq=False)
+class _Factor:
+    """Cholesky factorization of a Jacobi-scaled SPD matrix M: D M D = RᵀR.
+
+    Everything runs on numpy's own LAPACK: switching to SciPy's BLAS right after the data pass
+    (numpy's BLAS) makes the two thread pools spin against each other on a 2-core machine.
+    """
+
+    D: FloatArray  # (m,) Jacobi scale diag(M)^-½
+    Rinv: FloatArray  # (m, m) inverse of the upper Cholesky factor of D M D
+    condition: float  # 2-norm condition estimate of D M D
+
+    def solve(self, b: np.ndarray) -> FloatArray:
+        """M⁻¹ b for b of shape (m, r)."""
+        Db = self.D[:, None] * b
+        return np.asarray(self.D[:, None] * (self.Rinv @ (self.Rinv.T @ Db)))
+
+    def inverse_diagonal(self) -> FloatArray:
+        """diag(M⁻¹), shape (m,)."""
+        return np.asarray(np.einsum("ij,ij->i", self.Rinv, self.Rinv) * self.D**2)
+
+
+def _jacobi_cholesky(M: np.ndarray) -> _Factor:
+    """Factor D M D (D = diag(M)^-½) and estimate its condition number by power iteration."""
     diag = np.diagonal(M).copy()
     diag[~(diag > 0)] = 1.0
     D = 1.0 / np.sqrt(diag)
     Ms = M * D[:, None] * D[None, :]
-    anorm = float(np.abs(Ms).sum(axis=0).max())
-    c, info = lapack.dpotrf(Ms, lower=0, clean=1, overwrite_a=1)
-    if info != 0:
+    R = np.linalg.cholesky(Ms).T  # raises LinAlgError when not positive definite
+    Rinv = np.linalg.inv(R)
+    if not np.isfinite(Rinv).all():
         raise np.linalg.LinAlgError("not positive definite")
-    rcond, info = lapack.dpocon(c, anorm)
-    cond = float("inf") if rcond <= 0 else 1.0 / float(rcond)
-    return c, D, cond
+    x = np.random.default_rng(0).standard_normal(Ms.shape[0])
+    y = x.copy()
+    big = small = 1.0
+    for _ in range(30):
+        x = Ms @ x
+        big = float(np.linalg.norm(x))
+        x /= big
+        y = Rinv @ (Rinv.T @ y)
+        small = float(np.linalg.norm(y))
+        y /= small
+    return _Factor(D=D, Rinv=Rinv, condition=big * small)
 
 
 def _cholesky_primal(problem: RidgeProblem, alpha: FloatArray, m: Moments) -> RidgeSolution:
@@ -428,20 +457,18 @@ def _cholesky_primal(problem: RidgeProblem, alpha: FloatArray, m: Moments) -> Ri
         pen = _equilibrating_penalty(np.diagonal(m.xx)) if a == 0 else problem.penalty
         M = m.xx + np.diag(a * pen)
         try:
-            c, D, cond = _jacobi_cholesky(M)
+            fac = _jacobi_cholesky(M)
         except np.linalg.LinAlgError:
             if a == 0:
                 raise _singular(int(np.linalg.matrix_rank(m.xx)), p) from None
             raise
-        worst = max(worst, cond)
-        coef[:, cols] = D[:, None] * lapack.dpotrs(c, D[:, None] * m.xy[:, cols], lower=0)[0]
+        worst = max(worst, fac.condition)
+        coef[:, cols] = fac.solve(m.xy[:, cols])
         if a == 0:
             df[cols] = p
         else:
-            Linv, _ = lapack.dtrtri(c, lower=0)
-            # tr((G + αΠ)⁻¹ Π) with (G + αΠ)⁻¹ = D (RᵀR)⁻¹ D, R upper: tr = Σ_j π_j D_j² ‖R⁻ᵀ e_j‖²
-            diag_inv = np.einsum("ij,ij->i", Linv, Linv) * D**2
-            df[cols] = p - a * float(pen @ diag_inv)
+            # df = tr((G + αΠ)⁻¹ G) = p − α tr((G + αΠ)⁻¹ Π)
+            df[cols] = p - a * float(pen @ fac.inverse_diagonal())
     return RidgeSolution(coef, m.y_mean - m.x_mean @ coef, df, "cholesky", worst)
 
 
@@ -485,16 +512,15 @@ def _cholesky_dual(problem: RidgeProblem, alpha: FloatArray) -> RidgeSolution:
         M = K + a * np.eye(n)
         if q:
             M += tau * (Qn @ Qn.T)
-        c, D, cond = _jacobi_cholesky(M)
-        worst = max(worst, cond)
-        beta = D[:, None] * lapack.dpotrs(c, D[:, None] * b[:, cols], lower=0)[0]
+        fac = _jacobi_cholesky(M)
+        worst = max(worst, fac.condition)
+        beta = fac.solve(b[:, cols])
         w_p = sc[:, None] * A.rmatvec(beta)
         coef[P[:, None], np.flatnonzero(cols)[None, :]] = w_p
         if proj is not None:
             resid = yt[:, cols] - A.matvec(w_p / sc[:, None])
             coef[U[:, None], np.flatnonzero(cols)[None, :]] = proj.solve_unpenalized(resid)
-        Linv, _ = lapack.dtrtri(c, lower=0)
-        tr_inv = float((np.einsum("ij,ij->i", Linv, Linv) * D**2).sum()) - q / (a + tau)
+        tr_inv = float(fac.inverse_diagonal().sum()) - q / (a + tau)
         # tr H_P = Σ_{range P} λ/(λ+α) = (n − q) − α tr((PKP + αI)⁻¹ on range P)
         df[cols] = (n - q) - a * tr_inv + U.size
     return RidgeSolution(coef, ym - xm @ coef, df, "cholesky", worst)

@@ -113,7 +113,7 @@ def _sums_primal(
             lev += (1.0 if wc is None else wc[:, None]) / spec.sum_weights
         if cho is not None:
             XU = Xc[:, U]
-            lev_u = np.einsum("ij,ji->i", XU, sla.cho_solve(cho, XU.T))
+            lev_u = np.einsum("ij,ji->i", XU, sla.cho_solve(cho, XU.T))[:, None]
             XP = Xc[:, P] - XU @ spec.coupling
         else:
             lev_u = 0.0
