@@ -3,7 +3,7 @@
 from importlib.metadata import PackageNotFoundError, version
 
 from ridgeway.core.moments import Moments
-from ridgeway.linear_model import Ridge
+from ridgeway.linear_model import Ridge, RidgeCV
 
 try:
     __version__ = version("ridgeway")
@@ -18,4 +18,4 @@ def load(path: str) -> Ridge:
     return load_model(path)  # type: ignore[no-any-return]
 
 
-__all__ = ["Moments", "Ridge", "__version__", "load"]
+__all__ = ["Moments", "Ridge", "RidgeCV", "__version__", "load"]

@@ -67,6 +67,7 @@ def direct_argmax(X, y):
 
 
 # ---------------------------------------------------------------------------- evidence
+@pytest.mark.filterwarnings("ignore::ridgeway.selection.GridEdgeWarning")
 def test_evidence_curve_equals_explicit_marginal_likelihood():
     n, p = 30, 5
     X, Y, _ = make_data(n, p, 2, seed=1)

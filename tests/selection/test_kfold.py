@@ -207,9 +207,9 @@ def test_kfold_matches_gridsearchcv_equal_folds(n_targets):
     cv = KFold(K, shuffle=True, random_state=3)
     curve = kfold(X, Y, alphas=ALPHAS, cv=cv)
     y_sk = Y[:, 0] if n_targets == 1 else Y
-    gs = GridSearchCV(
-        SkRidge(), {"alpha": ALPHAS}, cv=cv, scoring="neg_mean_squared_error"
-    ).fit(X, y_sk)
+    gs = GridSearchCV(SkRidge(), {"alpha": ALPHAS}, cv=cv, scoring="neg_mean_squared_error").fit(
+        X, y_sk
+    )
     ref = -gs.cv_results_["mean_test_score"]
     np.testing.assert_allclose(curve.mean.mean(axis=1), ref, rtol=RTOL)
     if n_targets == 1:

@@ -140,7 +140,9 @@ def test_loo_same_on_every_spectrum_route(route):
 def test_loo_equals_refits_property(n, p, t, fit_intercept, weighted, seed, data):
     X, Y, _ = make_data(n, p, t, seed)
     if weighted:
-        w = np.array(data.draw(st.lists(st.sampled_from([0.0, 0.5, 1.0, 2.5]), min_size=n, max_size=n)))
+        w = np.array(
+            data.draw(st.lists(st.sampled_from([0.0, 0.5, 1.0, 2.5]), min_size=n, max_size=n))
+        )
         w[:3] = np.maximum(w[:3], 1.0)  # at least three rows carry weight
     else:
         w = np.ones(n)

@@ -207,7 +207,8 @@ def spectrum_from_moments(m: Moments, penalty: np.ndarray) -> Spectrum:
         sol_GP, G_UU = None, None
     scale = 1.0 / np.sqrt(pen[P])
     Gs = G_P * scale[:, None] * scale[None, :]
-    d, V = sla.eigh(Gs, driver="evd", overwrite_a=True, check_finite=False)
+    # numpy's LAPACK (the data pass ran on numpy's BLAS; switching libraries costs thread spin)
+    d, V = np.linalg.eigh(Gs)
     d, V = d[::-1], V[:, ::-1]
     keep = _keep(d, P.size)
     d, V = d[keep], np.ascontiguousarray(V[:, keep])
@@ -292,7 +293,7 @@ def spectrum_from_data(
         K = A.kernel()
         if proj is not None:
             K = proj.project_kernel(K)
-        d, Uk = sla.eigh(K, driver="evd", overwrite_a=True, check_finite=False)
+        d, Uk = np.linalg.eigh(K)
         d, Uk = d[::-1], Uk[:, ::-1]
         keep = _keep(d, n)
         d, Uk = d[keep], np.ascontiguousarray(Uk[:, keep])

@@ -1,5 +1,6 @@
 """Estimators: thin scikit-learn classes over the core."""
 
 from ridgeway.linear_model.ridge import Ridge
+from ridgeway.linear_model.ridge_cv import RidgeCV
 
-__all__ = ["Ridge"]
+__all__ = ["Ridge", "RidgeCV"]

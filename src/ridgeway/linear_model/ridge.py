@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,7 +22,7 @@ from ridgeway._validation import (
 )
 from ridgeway.core.solvers import NonFiniteError, RidgeProblem, solve
 
-__all__ = ["Ridge"]
+__all__ = ["FitInput", "LinearModel", "Ridge", "validated_fit_input"]
 
 _SOLVERS = ("auto", "eigh", "dual", "svd", "cholesky")
 
@@ -39,7 +40,98 @@ def _weighted_variance(X: np.ndarray, w: FloatArray | None) -> FloatArray:
     return np.asarray(ss / sw)
 
 
-class Ridge(RegressorMixin, BaseEstimator):
+@dataclass(frozen=True, eq=False)
+class FitInput:
+    """Validated input of a ridge fit: arrays, and the penalty with standardization folded in."""
+
+    X: np.ndarray
+    Y: FloatArray
+    single: bool
+    sample_weight: FloatArray | None
+    penalty_factor: FloatArray
+    penalty: FloatArray
+    problem: RidgeProblem
+
+
+def validated_fit_input(
+    est: Any, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None
+) -> FitInput:
+    """Check X, y, weights and the penalty parameters of ``est`` once, with clear messages.
+
+    Records ``n_features_in_`` and ``feature_names_in_`` on ``est`` (scikit-learn's rules).
+    """
+    Xa = as_matrix(X)
+    validate_data(est, X, reset=True, skip_check_array=True)
+    n, p = Xa.shape
+    Y, single = as_targets(y, n)
+    w = as_weights(sample_weight, n)
+    factor = check_penalty_factor(est.penalty_factor, p)
+    penalty = factor
+    if est.standardize:
+        with np.errstate(all="ignore"):  # non-finite X is reported just below
+            var = _weighted_variance(Xa, w)
+        if not np.isfinite(var).all():
+            check_finite(Xa, "X")
+        penalty = factor * np.where(var > 0, var, 1.0)
+    problem = RidgeProblem(Xa, Y, w, penalty, bool(est.fit_intercept))
+    return FitInput(Xa, Y, single, w, factor, penalty, problem)
+
+
+def report_nonfinite(X: np.ndarray) -> None:
+    """Raise the message for data whose statistics came out non-finite (NaN/inf, or overflow)."""
+    check_finite(X, "X")
+    raise ValueError(message("X", "small enough for its squares to sum in float64", "an overflow"))
+
+
+class LinearModel(RegressorMixin, BaseEstimator):
+    """Shared behaviour of the ridge estimators: fitted attributes, prediction, model files."""
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
+
+    def _set_fit(
+        self, data: FitInput, coef: np.ndarray, intercept: np.ndarray, df: np.ndarray
+    ) -> None:
+        """Store coef_ (p,)/(t, p), intercept_ and df_ in the caller's dtype and shape."""
+        dtype = data.X.dtype
+        self.coef_: np.ndarray
+        self.intercept_: float | np.ndarray
+        self.df_: float | np.ndarray
+        if data.single:
+            self.coef_ = coef[:, 0].astype(dtype)
+            self.intercept_ = float(intercept[0])
+            self.df_ = float(df[0])
+        else:
+            self.coef_ = coef.T.astype(dtype)
+            self.intercept_ = intercept.astype(dtype)
+            self.df_ = np.asarray(df, dtype=np.float64)
+
+    def predict(self, X: ArrayLike) -> np.ndarray:
+        """Predictions X W + b, shape (n,) or (n, t)."""
+        check_is_fitted(self, "coef_")
+        Xa = as_matrix(X)
+        validate_data(self, X, reset=False, skip_check_array=True)
+        check_finite(Xa, "X")
+        coef = np.asarray(self.coef_)
+        return np.asarray(Xa @ coef.T + self.intercept_)
+
+    def save(self, path: str, *, overwrite: bool = False) -> None:
+        """Write the fitted model to a safe model file (JSON + arrays, never pickle).
+
+        Parameters
+        ----------
+        path : str or path-like
+        overwrite : bool, default False
+            Replace an existing file; without it an existing file is an error.
+        """
+        from ridgeway.io.model_files import save_model
+
+        save_model(self, path, overwrite=overwrite)
+
+
+class Ridge(LinearModel):
     """Ridge regression: least squares with an L2 penalty on the coefficients.
 
     Solves, for data X (n×p), targets Y (n×t), sample weights s and penalty factors π,
@@ -107,11 +199,6 @@ class Ridge(RegressorMixin, BaseEstimator):
         self.penalty_factor = penalty_factor
         self.solver = solver
 
-    def __sklearn_tags__(self) -> Any:
-        tags = super().__sklearn_tags__()
-        tags.target_tags.multi_output = True
-        return tags
-
     def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> Ridge:
         """Fit the ridge model.
 
@@ -127,62 +214,14 @@ class Ridge(RegressorMixin, BaseEstimator):
         self : Ridge
         """
         solver = check_choice(self.solver, "solver", _SOLVERS)
-        Xa = as_matrix(X)
-        validate_data(self, X, reset=True, skip_check_array=True)
-        n, p = Xa.shape
-        Y, single = as_targets(y, n)
-        w = as_weights(sample_weight, n)
-        alpha = check_alpha(self.alpha, Y.shape[1])
-        penalty = check_penalty_factor(self.penalty_factor, p)
-        if self.standardize:
-            with np.errstate(all="ignore"):  # non-finite X is reported just below
-                var = _weighted_variance(Xa, w)
-            if not np.isfinite(var).all():
-                check_finite(Xa, "X")
-            penalty = penalty * np.where(var > 0, var, 1.0)
-        problem = RidgeProblem(Xa, Y, w, penalty, bool(self.fit_intercept))
+        data = validated_fit_input(self, X, y, sample_weight)
+        alpha = check_alpha(self.alpha, data.Y.shape[1])
+        Xa = data.X
         try:
-            sol = solve(problem, alpha, solver)
+            sol = solve(data.problem, alpha, solver)
         except NonFiniteError:
-            check_finite(Xa, "X")
-            raise ValueError(
-                message("X", "small enough for its squares to sum in float64", "an overflow")
-            ) from None
-        out_dtype = Xa.dtype
-        coef = sol.coef.T.astype(out_dtype)
-        intercept = sol.intercept.astype(out_dtype)
-        self.coef_: np.ndarray
-        self.intercept_: float | np.ndarray
-        self.df_: float | np.ndarray
-        if single:
-            self.coef_ = coef[0]
-            self.intercept_ = float(intercept[0])
-            self.df_ = float(sol.df[0])
-        else:
-            self.coef_ = coef
-            self.intercept_ = intercept
-            self.df_ = sol.df
+            report_nonfinite(Xa)
+            raise
+        self._set_fit(data, sol.coef, sol.intercept, sol.df)
         self.solver_ = sol.solver
         return self
-
-    def predict(self, X: ArrayLike) -> np.ndarray:
-        """Predictions X W + b, shape (n,) or (n, t)."""
-        check_is_fitted(self, "coef_")
-        Xa = as_matrix(X)
-        validate_data(self, X, reset=False, skip_check_array=True)
-        check_finite(Xa, "X")
-        coef = np.asarray(self.coef_)
-        return np.asarray(Xa @ coef.T + self.intercept_)
-
-    def save(self, path: str, *, overwrite: bool = False) -> None:
-        """Write the fitted model to a safe model file (JSON + arrays, never pickle).
-
-        Parameters
-        ----------
-        path : str or path-like
-        overwrite : bool, default False
-            Replace an existing file; without it an existing file is an error.
-        """
-        from ridgeway.io.model_files import save_model
-
-        save_model(self, path, overwrite=overwrite)

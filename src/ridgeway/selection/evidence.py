@@ -7,6 +7,8 @@ Gram and E(α) = RSS(α) + α ‖Π^½ w(α)‖², profiling σ² out (σ̂² = 
     log p(y | α) = ½ [ −Σ_k log(1 + d_k/α) − N log(E(α)/N) − N − N log 2π ],
 
 with N = Σ s (the number of samples for unit weights, as scikit-learn's BayesianRidge uses).
+With that count the evidence of a model that can interpolate (p ≥ n) grows without bound as
+α → 0; the grid-edge warning then says so.
 Its maximum is the fixed point of MacKay's updates that BayesianRidge iterates; here it is
 found directly: on the grid, then refined by a golden-section search in log α per target.
 """
@@ -17,7 +19,7 @@ import numpy as np
 
 from ridgeway._typing import FloatArray
 from ridgeway.core.spectrum import Spectrum
-from ridgeway.selection.curve import Curve
+from ridgeway.selection.curve import Curve, select
 from ridgeway.selection.grid import default_alphas
 
 __all__ = ["evidence", "log_evidence"]
@@ -65,10 +67,10 @@ def evidence(spectrum: Spectrum, alphas: np.ndarray | None = None) -> tuple[Curv
     t = spectrum.n_targets
     grid = np.broadcast_to(al[:, None], (al.size, t))
     mean = -log_evidence(spectrum, grid) / spectrum.sum_weights
-    best = np.argmin(mean, axis=0)
+    curve = Curve("evidence", al, np.asarray(mean), None, spectrum.df(al), spectrum.n_samples)
+    best = select(curve, "min", per_target=True)  # warns when the maximum is on the grid's edge
     lo, hi = _bracket(np.log(al), best)
     opt = _golden(lambda x: -log_evidence(spectrum, np.exp(x)), lo, hi)
-    curve = Curve("evidence", al, np.asarray(mean), None, spectrum.df(al), spectrum.n_samples)
     return curve, np.exp(opt)
 
 

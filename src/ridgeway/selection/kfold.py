@@ -106,7 +106,8 @@ def kfold(
     weight = np.zeros(K)
     r2 = np.zeros((K, a, t))
     for k in range(K):
-        tr, te = trains[k], tests[k]
+        tr: Any = trains[k]
+        te: Any = tests[k]
         if isinstance(tr, Moments):
             spec = spectrum_from_moments(tr, fold_penalty(tr, pf, standardize))
             sse[k], weight[k], sst = _validation_sse(spec, al, te)

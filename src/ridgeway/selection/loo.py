@@ -149,7 +149,8 @@ def _sums_dual(
         yt = yt * sq[:, None]
     f = spec.d[:, None] / (spec.d[:, None] + al[None, :])  # (k, a)
     uy = Ul.T @ yt  # (k, t)
-    fitted = np.einsum("nk,ka,kt->nat", Ul, f, uy)
+    k, a, t = f.shape[0], al.size, Y.shape[1]
+    fitted = (Ul @ (f[:, :, None] * uy[:, None, :]).reshape(k, a * t)).reshape(-1, a, t)
     lev = (Ul * Ul) @ f  # (n, a)
     if spec.unpen_q is not None:
         Q = spec.unpen_q

@@ -1,0 +1,292 @@
+"""Ridge regression with α chosen over a grid from one factorization (scikit-learn compatible)."""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+from ridgeway._typing import ArrayLike, FloatArray
+from ridgeway._validation import check_choice, message
+from ridgeway.core.moments import Moments
+from ridgeway.core.solvers import COND_MAX
+from ridgeway.core.spectrum import Spectrum, spectrum_from_data, spectrum_from_moments
+from ridgeway.linear_model.ridge import FitInput, LinearModel, report_nonfinite, validated_fit_input
+from ridgeway.selection import (
+    Curve,
+    default_alphas,
+    evidence,
+    gcv,
+    hkb,
+    kfold,
+    loo,
+    lw,
+    select,
+)
+from ridgeway.selection.evidence import maximize_pooled
+
+__all__ = ["RidgeCV", "fit_spectrum"]
+
+_NAMED_CV = ("gcv", "evidence", "hkb", "lw")
+_SCORINGS = ("neg_mean_squared_error", "r2")
+
+
+def fit_spectrum(data: FitInput, alpha_min: float) -> Spectrum:
+    """The factorization for a grid of α: Gram eigh (n ≥ p), kernel eigh (p > n), or SVD.
+
+    The SVD route is taken when the Gram route would lose digits at the smallest α of the grid
+    (condition number of the regularized system above the solvers' bound).
+    """
+    pr = data.problem
+    n, p = pr.X.shape
+    if p <= n:
+        m = Moments.from_array(pr.X, pr.y, pr.sample_weight, centered=pr.fit_intercept)
+        if not m.is_finite():
+            report_nonfinite(pr.X)
+        spec = spectrum_from_moments(m, pr.penalty)
+        if spec.condition(alpha_min) <= COND_MAX and not spec.rank_deficient:
+            return spec
+        xm, ym = m.x_mean, m.y_mean
+        kind = "svd"
+    else:
+        if pr.fit_intercept:
+            w = pr.sample_weight
+            sw = float(n) if w is None else float(w.sum())
+            xm = np.asarray(pr.X.mean(axis=0, dtype=np.float64) if w is None else (w @ pr.X) / sw)
+            ym = pr.y.mean(axis=0) if w is None else (w @ pr.y) / sw
+        else:
+            xm, ym = np.zeros(p), np.zeros(pr.y.shape[1])
+        if not np.isfinite(xm).all():
+            report_nonfinite(pr.X)
+        kind = "dual"
+    return spectrum_from_data(
+        pr.X, pr.y, pr.sample_weight, pr.penalty, x_mean=xm, y_mean=ym, kind=kind
+    )
+
+
+class RidgeCV(LinearModel):
+    """Ridge regression with α chosen by cross-validation or a classical rule, exactly and fast.
+
+    Every α of the grid is scored from one factorization (plus one more pass over X for exact
+    leave-one-out on tall data, and per-fold statistics gathered in one pass for k-fold), for
+    the objective of :class:`Ridge`:
+
+        minimize over b, W:   Σ_i s_i ‖y_i − b − x_iᵀW‖²  +  α Σ_j π_j ‖W_j‖²
+
+    Parameters
+    ----------
+    alphas : array-like of shape (a,), optional
+        Grid of α > 0. Default: 100 values spanning the spectrum (effective df from nearly p
+        down to nearly 0).
+    cv : None, int, splitter, or {"gcv", "evidence", "hkb", "lw"}, default None
+        None: exact leave-one-out. "gcv": generalized cross-validation (tr H counts the
+        intercept). An int or a scikit-learn splitter: k-fold from one pass (``groups`` go to
+        the splitter; an iterable of (train, test) index pairs works too). "evidence": maximum marginal likelihood (refined off the grid).
+        "hkb", "lw": the Hoerl–Kennard–Baldwin and Lawless–Wang constants of MASS::lm.ridge
+        (on standardized predictors when ``standardize=True``).
+    alpha_per_target : bool, default False
+        Choose α for each target separately (every ``cv``).
+    rule : {"min", "1se"}, default "min"
+        The minimum, or the largest α within one standard error of it ("loo" and k-fold only).
+    fit_intercept, standardize, penalty_factor
+        As in :class:`Ridge`.
+    scoring : {None, "neg_mean_squared_error", "r2"}, default None
+        The score reported as ``best_score_`` and optimized (None = mean squared error).
+
+    Attributes
+    ----------
+    alpha_ : float or ndarray of shape (t,)
+    coef_, intercept_, df_ : as in :class:`Ridge`
+    best_score_ : float or ndarray of shape (t,)
+        Score at ``alpha_`` (higher is better: −MSE, R², or log evidence per sample).
+    cv_results_ : dict
+        "alphas" (a,), "mean" (a,) or (a, t) criterion values (lower is better), "se" (same
+        shape or None), "df" (a,).
+    n_features_in_, feature_names_in_
+
+    Examples
+    --------
+    >>> from ridgeway import RidgeCV
+    >>> from ridgeway.datasets import load_prostate
+    >>> train = load_prostate(split="train")
+    >>> model = RidgeCV(cv="gcv", standardize=True).fit(train.data, train.target)
+    >>> bool(0 < model.alpha_ < 100), round(float(model.df_), 1) < 8
+    (True, True)
+    """
+
+    def __init__(
+        self,
+        alphas: ArrayLike | None = None,
+        *,
+        cv: Any = None,
+        alpha_per_target: bool = False,
+        rule: str = "min",
+        fit_intercept: bool = True,
+        standardize: bool = False,
+        penalty_factor: ArrayLike | None = None,
+        scoring: str | None = None,
+    ) -> None:
+        self.alphas = alphas
+        self.cv = cv
+        self.alpha_per_target = alpha_per_target
+        self.rule = rule
+        self.fit_intercept = fit_intercept
+        self.standardize = standardize
+        self.penalty_factor = penalty_factor
+        self.scoring = scoring
+
+    def _check_params(self) -> tuple[str, str]:
+        rule = check_choice(self.rule, "rule", ("min", "1se"))
+        scoring = "neg_mean_squared_error" if self.scoring is None else self.scoring
+        check_choice(scoring, "scoring", _SCORINGS)
+        cv = self.cv
+        if isinstance(cv, str):
+            check_choice(cv, "cv", _NAMED_CV)
+            if rule == "1se":
+                raise ValueError(
+                    message(
+                        "rule",
+                        "'min' for cv=" + repr(cv),
+                        "'1se' (only leave-one-out and k-fold have a standard error)",
+                    )
+                )
+        elif isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
+            if cv < 2:
+                raise ValueError(message("cv", "at least 2 folds", cv))
+        elif cv is not None and not hasattr(cv, "split") and not hasattr(cv, "__iter__"):
+            raise ValueError(
+                message(
+                    "cv", "None, an int, a splitter, or one of " + ", ".join(_NAMED_CV), repr(cv)
+                )
+            )
+        return rule, scoring
+
+    def _grid(self) -> FloatArray | None:
+        if self.alphas is None:
+            return None
+        try:
+            al = np.asarray(self.alphas, dtype=np.float64).reshape(-1)
+        except (TypeError, ValueError):
+            raise ValueError(message("alphas", "an array of numbers", repr(self.alphas))) from None
+        if al.size == 0 or not np.isfinite(al).all() or (al <= 0).any():
+            raise ValueError(message("alphas", "non-empty, finite and positive", al))
+        return np.unique(al)
+
+    def fit(
+        self,
+        X: ArrayLike,
+        y: ArrayLike,
+        sample_weight: ArrayLike | None = None,
+        groups: ArrayLike | None = None,
+    ) -> RidgeCV:
+        """Choose α and fit.
+
+        Parameters
+        ----------
+        X : array-like of shape (n, p)
+        y : array-like of shape (n,) or (n, t)
+        sample_weight : array-like of shape (n,), optional
+        groups : array-like of shape (n,), optional
+            Group labels for a group-aware splitter (k-fold only).
+
+        Returns
+        -------
+        self : RidgeCV
+        """
+        rule, scoring = self._check_params()
+        grid = self._grid()
+        data = validated_fit_input(self, X, y, sample_weight)
+        pr = data.problem
+        spec = fit_spectrum(data, float(grid[0]) if grid is not None else 0.0)
+        al = default_alphas(spec) if grid is None else grid
+        per_target = bool(self.alpha_per_target)
+        t = data.Y.shape[1]
+        cv = self.cv
+        curve: Curve | None = None
+        score_curve: FloatArray | None = None
+        if cv is None:
+            curve = loo(spec, pr.X, pr.y, pr.sample_weight, al, fit_intercept=pr.fit_intercept)
+            if scoring == "r2":
+                assert curve.total is not None
+                score_curve = 1.0 - curve.mean * spec.sum_weights / curve.total[None, :]
+        elif isinstance(cv, str) and cv == "gcv":
+            curve = gcv(spec, al, fit_intercept=pr.fit_intercept)
+        elif isinstance(cv, str) and cv in ("hkb", "lw"):
+            const = (hkb if cv == "hkb" else lw)(spec, fit_intercept=pr.fit_intercept)
+            alpha = const if per_target else np.full(t, float(np.mean(const)))
+            self._finish(data, spec, alpha, per_target, None, None, np.full(t, np.nan))
+            return self
+        elif isinstance(cv, str) and cv == "evidence":
+            curve, opt = evidence(spec, al)
+            alpha = opt if per_target else np.full(t, maximize_pooled(spec, al))
+            from ridgeway.selection import log_evidence
+
+            score = log_evidence(spec, alpha) / spec.sum_weights
+            self._finish(data, spec, alpha, per_target, curve, None, score)
+            return self
+        else:
+            curve = kfold(
+                pr.X,
+                pr.y,
+                pr.sample_weight,
+                alphas=al,
+                cv=cv,
+                groups=groups,
+                penalty_factor=data.penalty_factor,
+                standardize=bool(self.standardize),
+                fit_intercept=pr.fit_intercept,
+                spectrum=spec,
+            )
+            if scoring == "r2":
+                score_curve = curve.fold_r2
+        if score_curve is not None:
+            ranked = Curve(
+                curve.criterion, curve.alphas, -score_curve, curve.se, curve.df, curve.n_samples
+            )
+        else:
+            ranked = curve
+        idx = select(ranked, rule, per_target=per_target)
+        idx_t = np.broadcast_to(idx, (t,))
+        alpha = al[idx_t]
+        if score_curve is not None:
+            score = score_curve[idx_t, np.arange(t)]
+        else:
+            score = -curve.mean[idx_t, np.arange(t)]
+        self._finish(data, spec, alpha, per_target, curve, score_curve, score)
+        return self
+
+    def _finish(
+        self,
+        data: FitInput,
+        spec: Spectrum,
+        alpha: FloatArray,
+        per_target: bool,
+        curve: Curve | None,
+        score_curve: FloatArray | None,
+        score: FloatArray,
+    ) -> None:
+        coef = spec.coef(alpha)
+        self._set_fit(
+            data,
+            coef,
+            spec.intercept(coef),
+            spec.df(np.unique(alpha))[np.searchsorted(np.unique(alpha), alpha)],
+        )
+        single = data.single
+        self.alpha_: float | FloatArray = (
+            np.asarray(alpha) if (per_target and not single) else float(alpha[0])
+        )
+        self.best_score_: float | FloatArray = (
+            np.asarray(score) if (per_target and not single) else float(np.mean(score))
+        )
+        if curve is None:
+            grid = np.unique(alpha)
+            self.cv_results_ = {"alphas": grid, "mean": None, "se": None, "df": spec.df(grid)}
+            return
+        mean = curve.mean[:, 0] if single else curve.mean
+        se = None if curve.se is None else (curve.se[:, 0] if single else curve.se)
+        results: dict[str, Any] = {"alphas": curve.alphas, "mean": mean, "se": se, "df": curve.df}
+        if score_curve is not None:
+            results["score"] = score_curve[:, 0] if single else score_curve
+        self.cv_results_ = results
