@@ -24,7 +24,7 @@ import numpy as np
 
 from ridgeway._typing import FloatArray
 
-__all__ = ["Moments", "default_chunk_rows"]
+__all__ = ["Moments", "column_means", "column_sum_squares", "default_chunk_rows"]
 
 _CHUNK_BYTES = 16 * 2**20
 _MAX_SHIFT_RATIO = 0.9
@@ -266,6 +266,22 @@ class Moments:
             centered=self.centered,
         )
 
+    def uncentered(self) -> Moments:
+        """The same statistics about zero (for a model without intercept): Σ s x xᵀ etc."""
+        if not self.centered:
+            return self
+        w = self.sum_weights
+        return Moments(
+            n_samples=self.n_samples,
+            sum_weights=w,
+            x_mean=np.zeros_like(self.x_mean),
+            y_mean=np.zeros_like(self.y_mean),
+            xx=self.xx + w * np.outer(self.x_mean, self.x_mean),
+            xy=self.xy + w * np.outer(self.x_mean, self.y_mean),
+            yy=self.yy + w * self.y_mean**2,
+            centered=False,
+        )
+
     def _check_compatible(self, other: Moments) -> None:
         if self.centered != other.centered:
             raise ValueError("moments must both be centred or both uncentred to be combined")
@@ -466,3 +482,26 @@ def _weighted_mean(A: np.ndarray, w: np.ndarray | None, sw: float) -> FloatArray
     if w is None:
         return np.asarray(A.mean(axis=0, dtype=np.float64))
     return np.asarray(w @ np.asarray(A, dtype=np.float64)) / sw
+
+
+def column_means(
+    X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None, centered: bool = True
+) -> tuple[FloatArray, FloatArray]:
+    """Weighted column means of X (n, p) and y (n, t) in float64; zeros when not ``centered``."""
+    if not centered:
+        return np.zeros(X.shape[1]), np.zeros(y.shape[1])
+    sw = float(X.shape[0]) if sample_weight is None else float(sample_weight.sum())
+    return _weighted_mean(X, sample_weight, sw), _weighted_mean(y, sample_weight, sw)
+
+
+def column_sum_squares(
+    X: np.ndarray, x_mean: np.ndarray, sample_weight: np.ndarray | None
+) -> FloatArray:
+    """Σ_i s_i (x_ij − x̄_j)² per column, shape (p,), read in row chunks of about 16 MiB."""
+    ss = np.zeros(X.shape[1])
+    step = default_chunk_rows(X.shape[1])
+    w = sample_weight
+    for s in range(0, X.shape[0], step):
+        B = np.subtract(X[s : s + step], x_mean, dtype=np.float64)
+        ss += np.einsum("ij,ij->j", B, B) if w is None else w[s : s + step] @ (B * B)
+    return ss

@@ -35,7 +35,7 @@ import scipy.linalg as sla
 
 from ridgeway._typing import FloatArray
 from ridgeway.core.design import Design, Projector
-from ridgeway.core.moments import Moments
+from ridgeway.core.moments import Moments, column_means, column_sum_squares
 from ridgeway.core.spectrum import Spectrum, spectrum_from_data, spectrum_from_moments
 
 __all__ = [
@@ -129,18 +129,7 @@ def _moments(problem: RidgeProblem) -> Moments:
 
 
 def _means(problem: RidgeProblem) -> tuple[FloatArray, FloatArray]:
-    n, p = problem.X.shape
-    t = problem.y.shape[1]
-    if not problem.fit_intercept:
-        return np.zeros(p), np.zeros(t)
-    w = problem.sample_weight
-    if w is None:
-        xm = np.asarray(problem.X.mean(axis=0, dtype=np.float64))
-        ym = problem.y.mean(axis=0)
-    else:
-        sw = w.sum()
-        xm = np.asarray(w @ problem.X, dtype=np.float64) / sw
-        ym = (w @ problem.y) / sw
+    xm, ym = column_means(problem.X, problem.y, problem.sample_weight, problem.fit_intercept)
     if not np.isfinite(xm).all():
         raise NonFiniteError("non-finite statistics")
     return xm, ym
@@ -245,13 +234,7 @@ def solve_dual(problem: RidgeProblem, alpha: FloatArray) -> RidgeSolution:
 
 def _column_scale(problem: RidgeProblem, xm: np.ndarray) -> FloatArray:
     """1/‖S^½(x_j − x̄_j)‖ per column (1 for a constant column), read in row chunks."""
-    X, w = problem.X, problem.sample_weight
-    ss = np.zeros(X.shape[1])
-    step = max(256, (16 * 2**20) // (8 * max(X.shape[1], 1)))
-    for s in range(0, X.shape[0], step):
-        B = np.subtract(X[s : s + step], xm, dtype=np.float64)
-        ss += np.einsum("ij,ij->j", B, B) if w is None else w[s : s + step] @ (B * B)
-    norms = np.sqrt(ss)
+    norms = np.sqrt(column_sum_squares(problem.X, xm, problem.sample_weight))
     norms[~(norms > 0)] = 1.0
     return 1.0 / norms
 

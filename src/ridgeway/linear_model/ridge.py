@@ -20,6 +20,7 @@ from ridgeway._validation import (
     check_penalty_factor,
     message,
 )
+from ridgeway.core.moments import column_means, column_sum_squares
 from ridgeway.core.solvers import NonFiniteError, RidgeProblem, solve
 
 __all__ = ["FitInput", "LinearModel", "Ridge", "validated_fit_input"]
@@ -29,15 +30,9 @@ _SOLVERS = ("auto", "eigh", "dual", "svd", "cholesky")
 
 def _weighted_variance(X: np.ndarray, w: FloatArray | None) -> FloatArray:
     """Σ s_i (x_ij − x̄_j)² / Σ s per column (divisor Σs), read in row chunks."""
-    n, p = X.shape
-    sw = float(n) if w is None else float(w.sum())
-    xm = X.mean(axis=0, dtype=np.float64) if w is None else (w @ X) / sw
-    ss = np.zeros(p)
-    step = max(256, (16 * 2**20) // (8 * max(p, 1)))
-    for s in range(0, n, step):
-        B = np.subtract(X[s : s + step], xm, dtype=np.float64)
-        ss += np.einsum("ij,ij->j", B, B) if w is None else w[s : s + step] @ (B * B)
-    return np.asarray(ss / sw)
+    sw = float(X.shape[0]) if w is None else float(w.sum())
+    xm, _ = column_means(X, np.zeros((X.shape[0], 1)), w)
+    return np.asarray(column_sum_squares(X, xm, w) / sw)
 
 
 @dataclass(frozen=True, eq=False)

@@ -9,7 +9,7 @@ import numpy as np
 
 from ridgeway._typing import ArrayLike, FloatArray
 from ridgeway._validation import check_choice, message
-from ridgeway.core.moments import Moments
+from ridgeway.core.moments import Moments, column_means
 from ridgeway.core.solvers import COND_MAX
 from ridgeway.core.spectrum import Spectrum, spectrum_from_data, spectrum_from_moments
 from ridgeway.linear_model.ridge import FitInput, LinearModel, report_nonfinite, validated_fit_input
@@ -50,13 +50,7 @@ def fit_spectrum(data: FitInput, alpha_min: float) -> Spectrum:
         xm, ym = m.x_mean, m.y_mean
         kind = "svd"
     else:
-        if pr.fit_intercept:
-            w = pr.sample_weight
-            sw = float(n) if w is None else float(w.sum())
-            xm = np.asarray(pr.X.mean(axis=0, dtype=np.float64) if w is None else (w @ pr.X) / sw)
-            ym = pr.y.mean(axis=0) if w is None else (w @ pr.y) / sw
-        else:
-            xm, ym = np.zeros(p), np.zeros(pr.y.shape[1])
+        xm, ym = column_means(pr.X, pr.y, pr.sample_weight, pr.fit_intercept)
         if not np.isfinite(xm).all():
             report_nonfinite(pr.X)
         kind = "dual"

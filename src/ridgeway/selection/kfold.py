@@ -19,7 +19,7 @@ import numpy as np
 from sklearn.model_selection import check_cv
 
 from ridgeway._typing import FloatArray
-from ridgeway.core.moments import Moments
+from ridgeway.core.moments import Moments, column_means, column_sum_squares
 from ridgeway.core.spectrum import Spectrum, spectrum_from_data, spectrum_from_moments
 from ridgeway.selection.curve import Curve
 from ridgeway.selection.grid import default_alphas
@@ -28,7 +28,10 @@ __all__ = ["fold_penalty", "kfold"]
 
 
 def fold_penalty(m: Moments, penalty_factor: np.ndarray, standardize: bool) -> FloatArray:
-    """π for a set of rows: the penalty factors, times the weighted variances if standardizing."""
+    """π for a set of rows: the penalty factors, times the weighted variances if standardizing.
+
+    ``m`` must be centred (its diagonal is then Σs times the variances).
+    """
     if not standardize:
         return np.asarray(penalty_factor, dtype=np.float64)
     var = np.diagonal(m.xx) / m.sum_weights
@@ -93,7 +96,7 @@ def kfold(
     if p > n:
         trains, tests = _wide_folds(X, Y, sample_weight, splits, pf, standardize, fit_intercept)
     else:
-        trains, tests = _fold_moments(X, Y, sample_weight, splits, fit_intercept)
+        trains, tests = _fold_moments(X, Y, sample_weight, splits)
     if spectrum is None:
         spectrum = _whole_spectrum(X, Y, sample_weight, pf, standardize, fit_intercept)
     al = (
@@ -109,7 +112,9 @@ def kfold(
         tr: Any = trains[k]
         te: Any = tests[k]
         if isinstance(tr, Moments):
-            spec = spectrum_from_moments(tr, fold_penalty(tr, pf, standardize))
+            spec = spectrum_from_moments(
+                _model_moments(tr, fit_intercept), fold_penalty(tr, pf, standardize)
+            )
             sse[k], weight[k], sst = _validation_sse(spec, al, te)
         else:
             sse[k], weight[k], sst = te(tr, al)  # a scorer for wide folds
@@ -131,15 +136,34 @@ def _whole_spectrum(
     standardize: bool,
     fit_intercept: bool,
 ) -> Spectrum:
-    m = Moments.from_array(X, Y, w, centered=fit_intercept) if X.shape[1] <= X.shape[0] else None
-    if m is not None:
-        return spectrum_from_moments(m, fold_penalty(m, pf, standardize))
-    sw = X.shape[0] if w is None else w.sum()
-    xm = (X.mean(axis=0) if w is None else (w @ X) / sw) if fit_intercept else np.zeros(X.shape[1])
-    ym = (Y.mean(axis=0) if w is None else (w @ Y) / sw) if fit_intercept else np.zeros(Y.shape[1])
+    if X.shape[1] <= X.shape[0]:
+        m = Moments.from_array(X, Y, w)
+        return spectrum_from_moments(
+            _model_moments(m, fit_intercept), fold_penalty(m, pf, standardize)
+        )
+    return _dual_spectrum(X, Y, w, pf, standardize, fit_intercept)
+
+
+def _model_moments(m: Moments, fit_intercept: bool) -> Moments:
+    """The statistics the model uses: centred with an intercept, about zero without."""
+    return m if fit_intercept else m.uncentered()
+
+
+def _dual_spectrum(
+    X: np.ndarray,
+    Y: FloatArray,
+    w: np.ndarray | None,
+    pf: FloatArray,
+    standardize: bool,
+    fit_intercept: bool,
+) -> Spectrum:
+    """Kernel spectrum of (X, Y), standardizing with these rows' own weighted sd if asked."""
+    xm, ym = column_means(X, Y, w, fit_intercept)
     pen = pf
     if standardize:
-        var = ((X - xm) ** 2).mean(axis=0) if w is None else (w @ (X - xm) ** 2) / sw
+        centre = column_means(X, Y, w)[0]
+        sw = float(X.shape[0]) if w is None else float(w.sum())
+        var = column_sum_squares(X, centre, w) / sw
         pen = pf * np.where(var > 0, var, 1.0)
     return spectrum_from_data(X, Y, w, pen, x_mean=xm, y_mean=ym, kind="dual")
 
@@ -149,7 +173,6 @@ def _fold_moments(
     Y: FloatArray,
     w: np.ndarray | None,
     splits: list[tuple[Any, Any]],
-    fit_intercept: bool,
 ) -> tuple[list[Moments], list[Moments]]:
     """Training and test Moments of every fold, from one pass when the folds partition rows."""
     n = X.shape[0]
@@ -171,7 +194,7 @@ def _fold_moments(
                 break
     if partition:
         labels[labels == -1] = K  # rows never tested belong to every training set
-        groups = Moments.from_groups(X, Y, w, labels, K + 1, centered=fit_intercept)
+        groups = Moments.from_groups(X, Y, w, labels, K + 1)
         total = groups[0]
         for g in groups[1:]:
             total = total.merge(g)
@@ -180,12 +203,8 @@ def _fold_moments(
         return trains, tests
     trains, tests = [], []
     for tr, te in splits:
-        trains.append(
-            Moments.from_array(X[tr], Y[tr], None if w is None else w[tr], centered=fit_intercept)
-        )
-        tests.append(
-            Moments.from_array(X[te], Y[te], None if w is None else w[te], centered=fit_intercept)
-        )
+        trains.append(Moments.from_array(X[tr], Y[tr], None if w is None else w[tr]))
+        tests.append(Moments.from_array(X[te], Y[te], None if w is None else w[te]))
     return trains, tests
 
 
@@ -215,20 +234,8 @@ def _wide_folds(
     trains: list[Spectrum] = []
     tests: list[Any] = []
     for tr, te in splits:
-        Xtr, Ytr = X[tr], Y[tr]
         wtr = None if w is None else w[tr]
-        if fit_intercept:
-            sw = Xtr.shape[0] if wtr is None else wtr.sum()
-            xm = Xtr.mean(axis=0) if wtr is None else (wtr @ Xtr) / sw
-            ym = Ytr.mean(axis=0) if wtr is None else (wtr @ Ytr) / sw
-        else:
-            xm, ym = np.zeros(X.shape[1]), np.zeros(Y.shape[1])
-        pen = pf
-        if standardize:
-            Xd = Xtr - xm
-            var = (Xd * Xd).mean(axis=0) if wtr is None else (wtr @ (Xd * Xd)) / wtr.sum()
-            pen = pf * np.where(var > 0, var, 1.0)
-        spec = spectrum_from_data(Xtr, Ytr, wtr, pen, x_mean=xm, y_mean=ym, kind="dual")
+        spec = _dual_spectrum(X[tr], Y[tr], wtr, pf, standardize, fit_intercept)
         trains.append(spec)
         Xte, Yte = X[te], Y[te]
         wte = np.ones(te.size) if w is None else w[te]
