@@ -1,5 +1,6 @@
 """ridgeway: L2 regularization done completely and fast."""
 
+import os
 from importlib.metadata import PackageNotFoundError, version
 
 from ridgeway.core.moments import Moments
@@ -11,7 +12,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
 
-def load(path: str) -> Ridge:
+def load(path: str | os.PathLike[str]) -> Ridge | RidgeCV:
     """Load a model saved with ``model.save(path)`` (safe: no pickle is ever read)."""
     from ridgeway.io.model_files import load_model
 

@@ -3,8 +3,13 @@
 ::
 
     ridgeway fit                                  # demo: ESL prostate data, train split
-    ridgeway fit data.csv --target y --alpha 2 --standardize --save model.npz
+    ridgeway fit data.csv --target y --cv 10 --rule 1se --save model.npz
+    ridgeway fit data.csv --target y --alpha 2 --standardize
     ridgeway predict model.npz new.parquet -o predictions.csv
+
+Without ``--alpha``, ``fit`` chooses α over a grid spanning the spectrum (exact leave-one-out
+by default) and prints, next to the chosen α, the α that each of the other criteria would pick
+on the same data, all from one factorization.
 
 Every error (missing file, unknown column, non-numeric data, bad model file, ...) is printed as
 one line starting with ``error:`` on standard error, with exit status 2.
@@ -19,6 +24,7 @@ import os
 import sys
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn, TextIO
 
@@ -33,7 +39,21 @@ from ridgeway._validation import message
 from ridgeway.datasets import load_prostate
 from ridgeway.io.model_files import load_model
 from ridgeway.io.readers import read_table, table_to_matrix, table_to_xy
-from ridgeway.linear_model import Ridge
+from ridgeway.linear_model import Ridge, RidgeCV
+from ridgeway.linear_model.ridge import LinearModel, validated_fit_input
+from ridgeway.linear_model.ridge_cv import fit_spectrum
+from ridgeway.selection import (
+    GridEdgeWarning,
+    default_alphas,
+    evidence,
+    gcv,
+    hkb,
+    kfold,
+    loo,
+    lw,
+    select,
+)
+from ridgeway.selection.evidence import maximize_pooled
 
 __all__ = ["main"]
 
@@ -45,6 +65,19 @@ _DEMO_SOURCE = (
     "ESL prostate cancer data (Stamey et al. 1989; Hastie, Tibshirani & Friedman, "
     "The Elements of Statistical Learning, section 3.4)"
 )
+
+# --cv: "loo" is RidgeCV's cv=None; an integer K ≥ 2 is K-fold; the rest are passed as named
+_NAMED_CV = ("gcv", "evidence", "hkb", "lw")
+_CV_RULE = "loo, gcv, evidence, hkb, lw, or a number of folds K ≥ 2"
+_TABLE_FOLDS = 5  # the k-fold row of the criterion table, unless --cv chooses another K
+_CV_NAMES = {
+    None: "leave-one-out",
+    "gcv": "generalized cross-validation",
+    "evidence": "maximum evidence (marginal likelihood)",
+    "hkb": "Hoerl–Kennard–Baldwin",
+    "lw": "Lawless–Wang",
+}
+_CHOSEN = "← chosen"
 
 
 class _UsageError(Exception):
@@ -85,6 +118,8 @@ def _build_parser() -> argparse.ArgumentParser:
         description=(
             "Fit ridge regression to DATA (CSV or Parquet) and print the coefficients in "
             "original units, the intercept, effective degrees of freedom and training R². "
+            "Without --alpha, α is chosen from the data (by --cv, exact leave-one-out by "
+            "default) and a table shows the α each criterion would pick. "
             f"Without DATA, fit the {_DEMO_SOURCE}: train split, target lpsa, and report the "
             "test-split error too."
         ),
@@ -102,7 +137,30 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="COLS",
         help="comma-separated predictor columns (default: every column except the target)",
     )
-    fit.add_argument("--alpha", type=float, default=1.0, help="penalty strength α ≥ 0 (default 1)")
+    fit.add_argument(
+        "--alpha",
+        type=float,
+        metavar="A",
+        help="fix the penalty strength α ≥ 0 instead of choosing it from the data",
+    )
+    fit.add_argument(
+        "--cv",
+        metavar="CRITERION",
+        help=(
+            "how to choose α: loo (exact leave-one-out, the default), gcv (generalized "
+            "cross-validation), K (an integer ≥ 2: K-fold cross-validation, folds in row "
+            "order), evidence (maximum marginal likelihood), hkb or lw (the Hoerl–Kennard–"
+            "Baldwin and Lawless–Wang constants)"
+        ),
+    )
+    fit.add_argument(
+        "--rule",
+        choices=("min", "1se"),
+        help=(
+            "min: the α of least error (default); 1se: the largest α within one standard "
+            "error of it (loo and K-fold only)"
+        ),
+    )
     fit.add_argument(
         "--standardize",
         action="store_true",
@@ -141,11 +199,12 @@ def _num(value: float) -> str:
 
 def _report(
     console: Console,
-    model: Ridge,
+    model: LinearModel,
     names: Sequence[str],
     source: str,
     summary: list[tuple[str, str]],
     title: str,
+    criteria: Table | None = None,
 ) -> None:
     """Print where the data came from, the coefficient table and the summary of a fitted model."""
     console.print(Text(f"data: {source}"))
@@ -164,6 +223,8 @@ def _report(
     for key, value in summary:
         facts.add_row(key, Text(value))
     console.print(facts)
+    if criteria is not None:
+        console.print(criteria)
 
 
 def _check_new_file(path: str | None, force: bool) -> None:
@@ -174,8 +235,253 @@ def _check_new_file(path: str | None, force: bool) -> None:
         )
 
 
+# --- choosing α -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Selection:
+    """How ``fit`` gets α: fixed (``alpha``), or chosen by RidgeCV's ``cv`` under ``rule``."""
+
+    alpha: float | None
+    cv: int | str | None
+    rule: str
+
+
+@dataclass(frozen=True)
+class _Pick:
+    """One row of the criterion table: the α a criterion picks and its effective df."""
+
+    criterion: str
+    rule: str
+    alpha: float | None
+    df: float | None
+    note: str
+
+
+class _Unavailable(Exception):
+    """A criterion that cannot be computed on the data; the message is the short reason."""
+
+
+def _parse_cv(text: str) -> int | str | None:
+    """RidgeCV's ``cv`` for a value of --cv: None for loo, an int for K-fold, else the name."""
+    value = text.strip().lower()
+    if value == "loo":
+        return None
+    if value in _NAMED_CV:
+        return value
+    try:
+        folds = int(value)
+    except ValueError:
+        raise ValueError(message("--cv", _CV_RULE, repr(text))) from None
+    if folds < 2:
+        raise ValueError(message("--cv", _CV_RULE, repr(text)))
+    return folds
+
+
+def _selection(args: argparse.Namespace) -> _Selection:
+    """Check --alpha, --cv and --rule together, before any data are read."""
+    if args.alpha is not None:
+        for flag, value in (("--cv", args.cv), ("--rule", args.rule)):
+            if value is not None:
+                raise _UsageError(
+                    f"use either --alpha or {flag}, not both: --alpha fixes α, while {flag} "
+                    "is for choosing α from the data"
+                )
+        return _Selection(float(args.alpha), None, "min")
+    cv = None if args.cv is None else _parse_cv(args.cv)
+    rule = "min" if args.rule is None else str(args.rule)
+    if rule == "1se" and isinstance(cv, str):
+        raise ValueError(
+            message(
+                "--rule",
+                f"min with --cv {cv}",
+                "'1se' (only loo and K-fold have a standard error)",
+            )
+        )
+    return _Selection(None, cv, rule)
+
+
+def _cv_label(cv: int | str | None) -> str:
+    """The short name of a criterion, as written on the command line (K-fold as "K-fold")."""
+    if cv is None:
+        return "loo"
+    if isinstance(cv, int):
+        return f"{cv}-fold"
+    return cv
+
+
+def _cv_rule(cv: int | str | None, rule: str) -> str:
+    """How a criterion turns into one α: a rule on a curve, a maximum, or a formula."""
+    if cv is None or isinstance(cv, int):
+        return rule
+    return {"gcv": "min", "evidence": "max"}.get(cv, "formula")
+
+
+def _criterion_summary(cv: int | str | None, rule: str) -> str:
+    """The criterion of the chosen α in words, for the summary table."""
+    name = f"{cv}-fold cross-validation" if isinstance(cv, int) else _CV_NAMES[cv]
+    if cv is None or isinstance(cv, int):
+        name += f", rule {rule}"
+    return name
+
+
+def _check_classical(n: int, p: int) -> None:
+    """The conditions of the HKB and LW constants that their formulas do not check themselves.
+
+    Their least-squares fit needs n > p + 1 (positive residual degrees of freedom, the
+    intercept counted) and their factor (p − 2) makes α ≤ 0 for fewer than 3 predictors.
+    """
+    if p < 3:
+        raise _Unavailable("needs at least 3 predictors")
+    if n <= p + 1:
+        raise _Unavailable(f"needs n > p + 1 = {p + 1}")
+
+
+def _check_chosen(cv: int | str | None, n: int, p: int) -> None:
+    """Refuse, before fitting, a criterion that cannot work on n rows and p predictors."""
+    if isinstance(cv, int) and cv > n:
+        raise ValueError(
+            message("--cv", f"a number of folds between 2 and the number of rows ({n})", cv)
+        )
+    if cv in ("hkb", "lw"):
+        try:
+            _check_classical(n, p)
+        except _Unavailable as exc:
+            raise ValueError(
+                message("--cv", "loo, gcv, K or evidence for these data", f"{cv!r}, which {exc}")
+                + f" (n = {n}, p = {p})"
+            ) from None
+
+
+def _fit_chosen(model: RidgeCV, X: pa.Table, y: np.ndarray, label: str) -> None:
+    """Fit ``model``, rewording its grid-edge warning for the command line.
+
+    The warning of the estimator names its API (``alphas=None``); here it says which end of
+    the grid the criterion ran into and what that means for the data.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.fit(X, y)
+    for w in caught:
+        if not issubclass(w.category, GridEdgeWarning):
+            warnings.warn(w.message, stacklevel=1)
+            continue
+        grid = np.asarray(model.cv_results_["alphas"])
+        alpha = float(np.asarray(model.alpha_))
+        low = alpha < float(np.sqrt(grid[0] * grid[-1]))
+        meaning = (
+            "the criterion favours little or no penalty (least squares is --alpha 0)"
+            if low
+            else "the criterion favours a penalty so strong that the predictors barely matter"
+        )
+        warnings.warn(
+            f"the alpha chosen by {label} ({_num(alpha)}) is at the "
+            f"{'lower' if low else 'upper'} end of the grid [{grid[0]:.3g}, {grid[-1]:.3g}], "
+            f"which spans every fit from nearly least squares to nearly the intercept alone; "
+            f"{meaning}",
+            GridEdgeWarning,
+            stacklevel=1,
+        )
+
+
+def _short_reason(exc: Exception, width: int = 40) -> str:
+    """The first clause of an error message, cut to ``width`` characters."""
+    text = _one_line(exc).split("; ")[0]
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _criteria(
+    X: np.ndarray, y: np.ndarray, standardize: bool, chosen: _Selection, model: RidgeCV
+) -> tuple[list[_Pick], str]:
+    """The α each criterion picks on (X, y), all from one factorization, and its kind.
+
+    Every criterion scores the grid RidgeCV uses by default (spanning the spectrum); the row of
+    the chosen criterion is the fitted model's own α. A criterion that fails on these data gets
+    a short reason instead of an α; a grid-edge warning of a criterion that was not chosen
+    becomes a note in its row rather than a warning.
+    """
+    data = validated_fit_input(RidgeCV(standardize=standardize), X, y, None)
+    pr = data.problem
+    spec = fit_spectrum(data, 0.0)
+    grid = default_alphas(spec)
+    n, p = X.shape
+    folds = chosen.cv if isinstance(chosen.cv, int) else _TABLE_FOLDS
+
+    def pick(cv: int | str | None) -> float:
+        if cv is None:
+            curve = loo(spec, pr.X, pr.y, pr.sample_weight, grid, fit_intercept=pr.fit_intercept)
+        elif isinstance(cv, int):
+            if cv > n:
+                raise _Unavailable(f"needs at least {cv} rows")
+            curve = kfold(
+                pr.X,
+                pr.y,
+                pr.sample_weight,
+                alphas=grid,
+                cv=cv,
+                penalty_factor=data.penalty_factor,
+                standardize=standardize,
+                fit_intercept=pr.fit_intercept,
+                spectrum=spec,
+            )
+        elif cv == "gcv":
+            curve = gcv(spec, grid, fit_intercept=pr.fit_intercept)
+        elif cv == "evidence":
+            evidence(spec, grid)  # for its grid-edge warning; the maximum is refined off the grid
+            return maximize_pooled(spec, grid)
+        else:
+            _check_classical(n, p)
+            constant = (hkb if cv == "hkb" else lw)(spec, fit_intercept=pr.fit_intercept)
+            return float(np.mean(constant))
+        return float(grid[select(curve, _cv_rule(cv, chosen.rule))])
+
+    picks = []
+    for cv in (None, "gcv", folds, "evidence", "hkb", "lw"):
+        label, rule = _cv_label(cv), _cv_rule(cv, chosen.rule)
+        if cv == chosen.cv:
+            alpha = float(np.asarray(model.alpha_))
+            picks.append(_Pick(label, rule, alpha, float(np.asarray(model.df_)), _CHOSEN))
+            continue
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                alpha = pick(cv)
+            except (_Unavailable, ValueError, ArithmeticError) as exc:
+                picks.append(_Pick(label, rule, None, None, _short_reason(exc)))
+                continue
+        edge = any(issubclass(w.category, GridEdgeWarning) for w in caught)
+        df = float(spec.df(np.array([alpha]))[0])
+        picks.append(_Pick(label, rule, alpha, df, "on the edge of the grid" if edge else ""))
+    return picks, spec.kind
+
+
+def _criteria_table(picks: Sequence[_Pick]) -> Table:
+    """The "alpha by criterion" table."""
+    table = Table(
+        title="alpha by criterion",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        title_style="bold",
+    )
+    table.add_column("criterion")
+    table.add_column("rule")
+    table.add_column("alpha", justify="right")
+    table.add_column("effective df", justify="right")
+    table.add_column("note", overflow="fold")
+    for row in picks:
+        table.add_row(
+            Text(row.criterion, style="bold" if row.note == _CHOSEN else ""),
+            row.rule,
+            "—" if row.alpha is None else _num(row.alpha),
+            "—" if row.df is None else _num(row.df),
+            Text(row.note),
+        )
+    return table
+
+
 def _fit(args: argparse.Namespace, console: Console) -> int:
     """The ``fit`` subcommand."""
+    choice = _selection(args)
     _check_new_file(args.save, args.force)
     features = None
     if args.features is not None:
@@ -213,16 +519,30 @@ def _fit(args: argparse.Namespace, console: Console) -> int:
             raise
         source = str(args.data)
 
-    model = Ridge(alpha=args.alpha, standardize=args.standardize)
     train_table = _named_table(X, names)
-    model.fit(train_table, y)
     n, p = X.shape
+    model: Ridge | RidgeCV
+    criteria = None
+    if choice.alpha is not None:
+        model = Ridge(alpha=choice.alpha, standardize=args.standardize).fit(train_table, y)
+        alpha_rows = [("alpha", _num(choice.alpha))]
+        solver = str(model.solver_)
+    else:
+        _check_chosen(choice.cv, n, p)
+        model = RidgeCV(cv=choice.cv, rule=choice.rule, standardize=args.standardize)
+        _fit_chosen(model, train_table, y, _cv_label(choice.cv))
+        picks, solver = _criteria(X, y, args.standardize, choice, model)
+        criteria = _criteria_table(picks)
+        alpha_rows = [
+            ("alpha", _num(float(np.asarray(model.alpha_)))),
+            ("chosen by", _criterion_summary(choice.cv, choice.rule)),
+        ]
     summary = [
         ("rows × columns", f"{n} × {p}"),
-        ("alpha", _num(args.alpha)),
+        *alpha_rows,
         ("standardize", "yes" if args.standardize else "no"),
-        ("solver", str(model.solver_)),
-        ("effective df", _num(float(model.df_))),
+        ("solver", solver),
+        ("effective df", _num(float(np.asarray(model.df_)))),
         ("R² (training)", _num(float(model.score(train_table, y)))),
     ]
     if test is not None:
@@ -234,7 +554,8 @@ def _fit(args: argparse.Namespace, console: Console) -> int:
             ("MSE (test)", _num(float(np.mean((y_test - pred) ** 2)))),
             ("R² (test)", _num(float(model.score(test_table, y_test)))),
         ]
-    _report(console, model, names, source, summary, title=f"Ridge regression of {target}")
+    title = f"Ridge regression of {target}"
+    _report(console, model, names, source, summary, title=title, criteria=criteria)
     if args.save is not None:
         model.save(args.save, overwrite=args.force)
         console.print(Text(f"model saved to {args.save}"))

@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import math
 import pickle
 import re
+import warnings
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ import pyarrow as pa
 import pytest
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import Ridge as SklearnRidge
+from sklearn.model_selection import GroupKFold, KFold
 
 import ridgeway
 from ridgeway.io.model_files import (
@@ -26,7 +29,7 @@ from ridgeway.io.model_files import (
     model_classes,
     save_model,
 )
-from ridgeway.linear_model import Ridge
+from ridgeway.linear_model import Ridge, RidgeCV
 
 NOT_A_MODEL = "is not a ridgeway model file (truncated or corrupted)"
 
@@ -39,20 +42,30 @@ def data() -> tuple[np.ndarray, np.ndarray]:
     return X, y
 
 
+def _assert_same_value(value: Any, other: Any, key: str) -> None:
+    """Equal values of the same type: arrays with their dtype, dicts in their order, NaN = NaN."""
+    assert type(value) is type(other), key
+    if isinstance(value, np.ndarray):
+        assert value.dtype == other.dtype, key
+        assert value.shape == other.shape, key
+        np.testing.assert_array_equal(value, other, err_msg=key)
+    elif isinstance(value, dict):
+        assert list(value) == list(other), key
+        for item in value:
+            _assert_same_value(value[item], other[item], f"{key}[{item!r}]")
+    elif isinstance(value, float) and math.isnan(value):
+        assert math.isnan(other), key
+    else:
+        assert value == other, key
+
+
 def _assert_same_state(a: Any, b: Any) -> None:
     """Same class, same params and same fitted attributes with the same types and dtypes."""
     assert type(a) is type(b)
     va, vb = vars(a), vars(b)
     assert set(va) == set(vb)
     for key, value in va.items():
-        other = vb[key]
-        assert type(value) is type(other), key
-        if isinstance(value, np.ndarray):
-            assert value.dtype == other.dtype, key
-            assert value.shape == other.shape, key
-            np.testing.assert_array_equal(value, other, err_msg=key)
-        else:
-            assert value == other, key
+        _assert_same_value(value, vb[key], key)
 
 
 def _rewrite(path: Path, change: Any) -> None:
@@ -236,6 +249,180 @@ def test_pickled_member_is_refused_not_loaded(
         load_model(path)
 
 
+# --- RidgeCV: α chosen from the data, cv_results_ a dict of arrays and None --------------------
+
+
+def _fit_cv(X: np.ndarray, y: np.ndarray, **params: Any) -> RidgeCV:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # grid-edge warnings are not the point here
+        return RidgeCV(**params).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"cv": "gcv", "standardize": True},
+        {"cv": 5, "rule": "1se"},
+        {"cv": np.int64(4), "scoring": "r2"},
+        {"cv": "evidence", "alphas": [0.01, 0.1, 1.0, 10.0]},
+        {"cv": "hkb"},
+        {"cv": "lw", "penalty_factor": np.array([1.0, 2.0, 1.0, 0.5])},
+        {"alphas": np.geomspace(1e-3, 1e3, 7), "fit_intercept": False},
+    ],
+    ids=["loo", "gcv", "kfold-1se", "kfold-np-int-r2", "evidence", "hkb", "lw", "array-grid"],
+)
+def test_round_trip_ridgecv(
+    tmp_path: Path, data: tuple[np.ndarray, np.ndarray], params: dict[str, Any]
+) -> None:
+    X, y = data
+    model = _fit_cv(X, y, **params)
+    path = tmp_path / "cv.npz"
+    save_model(model, path)
+    loaded = load_model(path)
+    _assert_same_state(model, loaded)  # alpha_, best_score_, cv_results_ (None stays None), ...
+    assert type(loaded.alpha_) is float and loaded.alpha_ == model.alpha_
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+    assert list(loaded.cv_results_) == list(model.cv_results_)
+    # the loaded model is ridge at the stored α: scikit-learn refit as the reference
+    if model.fit_intercept and model.penalty_factor is None and not model.standardize:
+        reference = SklearnRidge(alpha=loaded.alpha_).fit(X, y)
+        np.testing.assert_allclose(loaded.predict(X), reference.predict(X), rtol=1e-9)
+    # and it refits to the same model from its stored parameters
+    refit = _fit_cv(X, y, **loaded.get_params())
+    assert refit.alpha_ == model.alpha_
+
+
+def test_round_trip_ridgecv_per_target(tmp_path: Path, data: tuple[np.ndarray, np.ndarray]) -> None:
+    X, y = data
+    Y = np.column_stack([y, 0.1 * y + np.sin(X[:, 2]), -y])
+    model = _fit_cv(X, Y, cv=3, alpha_per_target=True, scoring="r2")
+    assert isinstance(model.alpha_, np.ndarray) and model.alpha_.shape == (3,)
+    path = tmp_path / "per_target.npz"
+    model.save(str(path))
+    loaded = ridgeway.load(str(path))
+    _assert_same_state(model, loaded)
+    assert loaded.cv_results_["mean"].shape == (model.cv_results_["alphas"].size, 3)
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+    for k in range(3):
+        reference = SklearnRidge(alpha=loaded.alpha_[k]).fit(X, Y[:, k])
+        np.testing.assert_allclose(loaded.predict(X)[:, k], reference.predict(X), rtol=1e-9)
+
+
+def test_ridgecv_file_layout(tmp_path: Path, data: tuple[np.ndarray, np.ndarray]) -> None:
+    X, y = data
+    model = _fit_cv(X, y, cv="gcv")
+    path = tmp_path / "gcv.npz"
+    save_model(model, path)
+    with np.load(path, allow_pickle=False) as npz:
+        assert set(npz.files) == {
+            "__meta__",
+            "coef_",
+            "cv_results_[alphas]",
+            "cv_results_[mean]",
+            "cv_results_[df]",
+        }
+        meta = json.loads(str(npz["__meta__"]))
+        np.testing.assert_array_equal(npz["cv_results_[alphas]"], model.cv_results_["alphas"])
+    assert meta["class"] == "RidgeCV"
+    assert meta["params"]["cv"] == {"type": "str", "value": "gcv"}
+    assert meta["attributes"]["alpha_"] == {"type": "float", "value": model.alpha_}
+    assert meta["attributes"]["cv_results_"] == {
+        "type": "dict",
+        "items": [
+            ["alphas", {"type": "array", "key": "cv_results_[alphas]"}],
+            ["mean", {"type": "array", "key": "cv_results_[mean]"}],
+            ["se", {"type": "NoneType", "value": None}],
+            ["df", {"type": "array", "key": "cv_results_[df]"}],
+        ],
+    }
+
+
+def test_nonfinite_scalar_is_stored_as_standard_json(
+    tmp_path: Path, data: tuple[np.ndarray, np.ndarray]
+) -> None:
+    X, y = data
+    model = _fit_cv(X, y, cv="hkb")
+    assert math.isnan(model.best_score_)  # a closed-form constant has no score
+    model.extra_ = np.float32("-inf")  # type: ignore[attr-defined]
+    path = tmp_path / "hkb.npz"
+    save_model(model, path)
+    with np.load(path, allow_pickle=False) as npz:
+        text = str(npz["__meta__"])
+
+    def refuse(name: str) -> None:
+        raise AssertionError(f"non-standard JSON constant {name}")
+
+    meta = json.loads(text, parse_constant=refuse)
+    assert meta["attributes"]["best_score_"] == {"type": "float", "value": "nan"}
+    assert meta["attributes"]["extra_"] == {"type": "numpy", "dtype": "<f4", "value": "-inf"}
+    loaded = load_model(path)
+    assert math.isnan(loaded.best_score_)
+    assert loaded.extra_ == np.float32("-inf") and loaded.extra_.dtype == np.float32
+
+
+def test_invalid_nonfinite_spelling_is_refused(
+    tmp_path: Path, data: tuple[np.ndarray, np.ndarray]
+) -> None:
+    X, y = data
+    path = tmp_path / "hkb.npz"
+    save_model(_fit_cv(X, y, cv="hkb"), path)
+    edit = lambda m: m["attributes"]["best_score_"].update(value="NaN!")  # noqa: E731
+    _edit_meta(path, edit, resign=True)
+    with pytest.raises(ModelFileError, match=r"entries are invalid \(invalid number 'NaN!'\)"):
+        load_model(path)
+
+
+def test_tampered_dict_entry(tmp_path: Path, data: tuple[np.ndarray, np.ndarray]) -> None:
+    X, y = data
+    path = tmp_path / "loo.npz"
+    save_model(_fit_cv(X, y), path)
+
+    def change(members: dict[str, np.ndarray]) -> None:
+        members["cv_results_[mean]"] = members["cv_results_[mean]"][::-1].copy()
+
+    _rewrite(path, change)
+    with pytest.raises(ModelFileError, match=r"array 'cv_results_\[mean\]' fails its SHA-256"):
+        load_model(path)
+
+
+@pytest.mark.parametrize("splitter", [KFold(3), GroupKFold(2)])
+def test_splitter_cv_is_refused(
+    tmp_path: Path, data: tuple[np.ndarray, np.ndarray], splitter: Any
+) -> None:
+    X, y = data
+    groups = np.arange(X.shape[0]) % 4
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = RidgeCV(cv=splitter).fit(X, y, groups=groups)
+    with pytest.raises(TypeError) as info:
+        save_model(model, tmp_path / "m.npz")
+    assert str(info.value) == (
+        "parameter 'cv' must be None, a number, a string, a list of these or an array to be "
+        f"stored exactly (an object such as a splitter cannot be); got {splitter!r}"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "pattern"),
+    [
+        ({1: np.ones(2)}, r"^attribute 'extra_' must be a dict with string keys; got 1$"),
+        ({"a": {"b": 1}}, r"^attribute 'extra_'\['a'\] must be None, a number, a string"),
+        ({"a": [1.0, float("nan")]}, r"^attribute 'extra_'\['a'\] must be .* of finite numbers"),
+    ],
+)
+def test_unstorable_dict_entries_are_refused(
+    tmp_path: Path, data: tuple[np.ndarray, np.ndarray], value: Any, pattern: str
+) -> None:
+    X, y = data
+    model = _fit_cv(X, y, cv="gcv")
+    model.extra_ = value  # type: ignore[attr-defined]
+    with pytest.raises(TypeError, match=pattern):
+        save_model(model, tmp_path / "m.npz")
+    assert list(tmp_path.iterdir()) == []
+
+
 # --- refusing to save -------------------------------------------------------------------------
 
 
@@ -264,13 +451,14 @@ def test_unfitted_is_refused(tmp_path: Path) -> None:
 
 def test_unregistered_class_is_refused(tmp_path: Path, data: tuple[np.ndarray, np.ndarray]) -> None:
     X, y = data
-    with pytest.raises(TypeError, match=r"^estimator must be an instance of Ridge; got 'Ridge'$"):
+    expected = r"^estimator must be an instance of Ridge, RidgeCV; got '{}'$"
+    with pytest.raises(TypeError, match=expected.format("Ridge")):
         save_model(SklearnRidge().fit(X, y), tmp_path / "m.npz")
 
     class Sub(Ridge):
         pass
 
-    with pytest.raises(TypeError, match=r"^estimator must be an instance of Ridge; got 'Sub'$"):
+    with pytest.raises(TypeError, match=expected.format("Sub")):
         save_model(Sub().fit(X, y), tmp_path / "m.npz")
 
 
@@ -279,14 +467,14 @@ def test_unstorable_attribute_is_refused(
 ) -> None:
     X, y = data
     model = Ridge().fit(X, y)
-    model.extra_ = {"a": 1}  # type: ignore[attr-defined]
+    model.extra_ = {"a", "b"}  # type: ignore[attr-defined]
     with pytest.raises(TypeError, match=r"^attribute 'extra_' must be None, a number, a str"):
         save_model(model, tmp_path / "m.npz")
     assert list(tmp_path.iterdir()) == []
 
 
 def test_registry_whitelist() -> None:
-    assert model_classes() == {"Ridge": Ridge}
+    assert model_classes() == {"Ridge": Ridge, "RidgeCV": RidgeCV}
 
 
 # --- refusing to load -------------------------------------------------------------------------
@@ -407,7 +595,7 @@ def test_unknown_class(saved: Path) -> None:
     with pytest.raises(ModelFileError) as info:
         load_model(saved)
     assert str(info.value) == (
-        "model file must be a model of a known class ('Ridge'); "
+        "model file must be a model of a known class ('Ridge', 'RidgeCV'); "
         f"got {str(saved)!r} holding class 'os.system'"
     )
 

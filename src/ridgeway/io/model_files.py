@@ -5,11 +5,19 @@ Layout of a model file (a zip archive readable by ``numpy.load(path, allow_pickl
 - one ``.npy`` member per array-valued fitted attribute, under the attribute's name
   (``coef_``, ``feature_names_in_``, ...); strings are stored as fixed-width unicode;
 - one member ``__param__<name>`` per array-valued constructor parameter (``penalty_factor``);
+- one member ``<name>[<key>]`` per array in a dict-valued fitted attribute (``cv_results_``:
+  ``cv_results_[alphas]``, ``cv_results_[mean]``, ...); its other entries (None, numbers,
+  strings) are kept in the JSON, and the dict is rebuilt, in its order, on loading;
 - one member ``__meta__``: a 0-d unicode array holding a JSON object with the format name
   (``"ridgeway-model"``), the format version, the ridgeway version that wrote it, the class
   name, the constructor parameters, the scalar fitted attributes, and for every array its
   dtype, shape and the SHA-256 of its dtype, shape and bytes; the JSON carries a SHA-256 of
-  itself as well.
+  itself as well. It is standard JSON: a NaN or infinite scalar is written as the string
+  ``"nan"``, ``"inf"`` or ``"-inf"`` with its type.
+
+Only parameters that can be stored exactly are saved: a model whose parameter is an object
+(a scikit-learn splitter as ``cv``, say) is refused, naming the parameter, rather than saved
+in a form that would load as something else.
 
 Loading never imports a class named in the file: the class name is looked up in a whitelist
 (:func:`model_classes`), and no member is ever unpickled.
@@ -64,6 +72,7 @@ def model_classes() -> dict[str, type]:
 
     classes: list[type] = [
         linear_model.Ridge,
+        linear_model.RidgeCV,
     ]
     return {cls.__name__: cls for cls in classes}
 
@@ -102,26 +111,47 @@ def _storable_array(value: np.ndarray, what: str) -> tuple[np.ndarray, bool]:
     )
 
 
+_NONFINITE = {"nan": float("nan"), "inf": float("inf"), "-inf": float("-inf")}
+
+
+def _json_float(value: float) -> float | str:
+    """A float as JSON allows it: NaN and infinities become "nan", "inf" and "-inf"."""
+    if np.isfinite(value):
+        return value
+    return "nan" if np.isnan(value) else ("inf" if value > 0 else "-inf")
+
+
 def _encode_scalar(value: Any, what: str) -> dict[str, Any]:
     """A JSON description of a scalar value that :func:`_decode_scalar` restores exactly."""
+    rule = "None, a number, a string, a list of these or an array"
     if value is None or isinstance(value, bool | str):
         return {"type": type(value).__name__, "value": value}
     if isinstance(value, np.generic) and value.dtype.kind in "biuf":
-        return {"type": "numpy", "dtype": value.dtype.str, "value": value.item()}
-    if isinstance(value, int | float):
-        return {"type": type(value).__name__, "value": value}
+        item = value.item()
+        stored = _json_float(item) if isinstance(item, float) else item
+        return {"type": "numpy", "dtype": value.dtype.str, "value": stored}
+    if isinstance(value, float):
+        return {"type": "float", "value": _json_float(value)}
+    if isinstance(value, int):
+        return {"type": "int", "value": value}
     if isinstance(value, list | tuple) and all(
         v is None or isinstance(v, bool | str | int | float) for v in value
     ):
+        if any(isinstance(v, float) and not np.isfinite(v) for v in value):
+            raise TypeError(message(what, rule + " of finite numbers", repr(value)))
         return {"type": type(value).__name__, "value": list(value)}
-    raise TypeError(
-        message(what, "None, a number, a string, a list of these or an array", repr(value))
-    )
+    if not isinstance(value, list | tuple | dict | set | np.ndarray):
+        rule += " to be stored exactly (an object such as a splitter cannot be)"
+    raise TypeError(message(what, rule, repr(value)))
 
 
 def _decode_scalar(spec: Any) -> Any:
     """Restore a value described by :func:`_encode_scalar`."""
     kind, value = spec["type"], spec["value"]
+    if kind in ("numpy", "float") and isinstance(value, str):
+        if value not in _NONFINITE:
+            raise ValueError(f"invalid number {value!r}")
+        value = _NONFINITE[value]
     if kind == "numpy":
         return np.dtype(spec["dtype"]).type(value)
     if kind == "tuple":
@@ -214,13 +244,25 @@ def save_model(estimator: Any, path: str | os.PathLike[str], *, overwrite: bool 
         else:
             params[key] = _encode_scalar(value, f"parameter {key!r}")
 
+    def encode(key: str, value: Any, what: str) -> dict[str, Any]:
+        """An array is stored under ``key``; anything else is described in the JSON."""
+        if isinstance(value, np.ndarray):
+            add_array(key, value, what)
+            return {"type": "array", "key": key}
+        return _encode_scalar(value, what)
+
     attributes: dict[str, Any] = {}
     for key, value in _fitted_attributes(estimator).items():
-        if isinstance(value, np.ndarray):
-            add_array(key, value, f"attribute {key!r}")
-            attributes[key] = {"type": "array", "key": key}
+        what = f"attribute {key!r}"
+        if isinstance(value, dict):
+            items = []
+            for item, entry in value.items():
+                if not isinstance(item, str):
+                    raise TypeError(message(what, "a dict with string keys", repr(item)))
+                items.append([item, encode(f"{key}[{item}]", entry, f"{what}[{item!r}]")])
+            attributes[key] = {"type": "dict", "items": items}
         else:
-            attributes[key] = _encode_scalar(value, f"attribute {key!r}")
+            attributes[key] = encode(key, value, what)
 
     meta: dict[str, Any] = {
         "format": FORMAT_NAME,
@@ -232,7 +274,7 @@ def save_model(estimator: Any, path: str | os.PathLike[str], *, overwrite: bool 
         "arrays": array_specs,
     }
     meta["sha256"] = _meta_digest(meta)
-    arrays[_META] = np.array(json.dumps(meta, sort_keys=True))
+    arrays[_META] = np.array(json.dumps(meta, sort_keys=True, allow_nan=False))
     _write_atomic(path, arrays)
 
 
@@ -399,4 +441,6 @@ def _value(spec: dict[str, Any], arrays: dict[str, np.ndarray]) -> Any:
     """The parameter or attribute value described by ``spec``."""
     if spec["type"] == "array":
         return arrays[spec["key"]]
+    if spec["type"] == "dict":
+        return {str(name): _value(item, arrays) for name, item in spec["items"]}
     return _decode_scalar(spec)

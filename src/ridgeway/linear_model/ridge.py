@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,7 +113,7 @@ class LinearModel(RegressorMixin, BaseEstimator):
         coef = np.asarray(self.coef_)
         return np.asarray(Xa @ coef.T + self.intercept_)
 
-    def save(self, path: str, *, overwrite: bool = False) -> None:
+    def save(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
         """Write the fitted model to a safe model file (JSON + arrays, never pickle).
 
         Parameters

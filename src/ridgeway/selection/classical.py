@@ -28,6 +28,10 @@ def _ls_parts(spectrum: Spectrum, fit_intercept: bool) -> tuple[FloatArray, Floa
             f"got numerical rank {spectrum.d.size} < {spectrum.penalized.size}"
         )
     p = spectrum.penalized.size
+    if p < 3:
+        raise ValueError(
+            f"the number of penalized features must be at least 3 for the (p − 2) form; got {p}"
+        )
     u = spectrum.unpenalized.size
     dof = spectrum.sum_weights - p - u - (1 if fit_intercept else 0)
     if dof <= 0:
