@@ -214,7 +214,7 @@ def _validation_sse(
     """SSE of the fold's rows for every α and target, from the fold's Moments alone."""
     W = spec.coef_path(al)  # (a, p, t)
     b = spec.intercept(W)  # (a, t)
-    quad = np.einsum("apt,pq,aqt->at", W, te.xx, W)
+    quad = np.einsum("apt,apt->at", W, np.matmul(te.xx, W))  # wᵀ xx_k w with one BLAS product
     cross = np.einsum("apt,pt->at", W, te.xy)
     offset = te.y_mean[None, :] - b - np.einsum("p,apt->at", te.x_mean, W)
     sse = te.yy[None, :] - 2.0 * cross + quad + te.sum_weights * offset**2
