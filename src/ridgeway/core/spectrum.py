@@ -72,6 +72,8 @@ class Spectrum:
         G_UU, the centred weighted Gram of the unpenalized columns (``eigh`` route).
     unpen_q : ndarray of shape (n, u) or None
         Orthonormal basis of S^½(X_U − 1x̄_Uᵀ) (``dual`` and ``svd`` routes).
+    column_ss : ndarray of shape (p,) or None
+        Σ s (x_j − x̄_j)² per column (``eigh`` route).
     """
 
     kind: str
@@ -94,6 +96,7 @@ class Spectrum:
     coupling: FloatArray | None = None
     unpen_gram: FloatArray | None = None
     unpen_q: FloatArray | None = None
+    column_ss: FloatArray | None = None
 
     @property
     def n_targets(self) -> int:
@@ -238,6 +241,7 @@ def spectrum_from_moments(m: Moments, penalty: np.ndarray) -> Spectrum:
         scale=scale,
         coupling=sol_GP,
         unpen_gram=G_UU,
+        column_ss=np.diagonal(m.xx).copy(),
     )
 
 
