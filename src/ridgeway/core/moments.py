@@ -194,6 +194,14 @@ class Moments:
                         w = None if sample_weight is None else sample_weight[start:stop]
                         accs[lab[0]].add(X[start:stop], y2[start:stop], w)
                     continue
+                if (lab[1:] >= lab[:-1]).all():  # sorted labels (e.g. KFold): slices, no copy
+                    bounds = np.searchsorted(lab, np.arange(n_groups + 1)) + start
+                    for g in range(n_groups):
+                        sl = slice(int(bounds[g]), int(bounds[g + 1]))
+                        if sl.stop > sl.start:
+                            w = None if sample_weight is None else sample_weight[sl]
+                            accs[g].add(X[sl], y2[sl], w)
+                    continue
                 order = np.argsort(lab, kind="stable")
                 bounds = np.searchsorted(lab[order], np.arange(n_groups + 1))
                 for g in range(n_groups):

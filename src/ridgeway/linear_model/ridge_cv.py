@@ -10,7 +10,7 @@ import numpy as np
 from ridgeway._typing import ArrayLike, FloatArray
 from ridgeway._validation import check_choice, message
 from ridgeway.core.moments import Moments, column_means
-from ridgeway.core.solvers import COND_MAX
+from ridgeway.core.solvers import COND_MAX, NonFiniteError
 from ridgeway.core.spectrum import Spectrum, spectrum_from_data, spectrum_from_moments
 from ridgeway.linear_model.ridge import FitInput, LinearModel, report_nonfinite, validated_fit_input
 from ridgeway.selection import (
@@ -19,12 +19,12 @@ from ridgeway.selection import (
     evidence,
     gcv,
     hkb,
-    kfold,
     loo,
     lw,
     select,
 )
 from ridgeway.selection.evidence import maximize_pooled
+from ridgeway.selection.kfold import fold_statistics, kfold_curve
 
 __all__ = ["RidgeCV", "fit_spectrum"]
 
@@ -32,16 +32,20 @@ _NAMED_CV = ("gcv", "evidence", "hkb", "lw")
 _SCORINGS = ("neg_mean_squared_error", "r2")
 
 
-def fit_spectrum(data: FitInput, alpha_min: float) -> Spectrum:
+def fit_spectrum(data: FitInput, alpha_min: float, moments: Moments | None = None) -> Spectrum:
     """The factorization for a grid of α: Gram eigh (n ≥ p), kernel eigh (p > n), or SVD.
 
     The SVD route is taken when the Gram route would lose digits at the smallest α of the grid
-    (condition number of the regularized system above the solvers' bound).
+    (condition number of the regularized system above the solvers' bound). ``moments`` (centred)
+    saves the data pass when the caller has them already.
     """
     pr = data.problem
     n, p = pr.X.shape
     if p <= n:
-        m = Moments.from_array(pr.X, pr.y, pr.sample_weight, centered=pr.fit_intercept)
+        if moments is None:
+            m = Moments.from_array(pr.X, pr.y, pr.sample_weight, centered=pr.fit_intercept)
+        else:
+            m = moments if pr.fit_intercept else moments.uncentered()
         if not m.is_finite():
             report_nonfinite(pr.X)
         spec = spectrum_from_moments(m, pr.penalty)
@@ -192,11 +196,31 @@ class RidgeCV(LinearModel):
         grid = self._grid()
         data = validated_fit_input(self, X, y, sample_weight)
         pr = data.problem
-        spec = fit_spectrum(data, float(grid[0]) if grid is not None else 0.0)
+        cv = self.cv
+        stats = None
+        if not (cv is None or isinstance(cv, str)):
+            # k-fold: one pass gathers every fold's statistics, and their total serves the fit
+            try:
+                stats = fold_statistics(
+                    pr.X,
+                    pr.y,
+                    pr.sample_weight,
+                    cv=cv,
+                    groups=groups,
+                    penalty_factor=data.penalty_factor,
+                    standardize=bool(self.standardize),
+                    fit_intercept=pr.fit_intercept,
+                )
+            except NonFiniteError:
+                report_nonfinite(pr.X)
+        spec = fit_spectrum(
+            data,
+            float(grid[0]) if grid is not None else 0.0,
+            None if stats is None else stats.total,
+        )
         al = default_alphas(spec) if grid is None else grid
         per_target = bool(self.alpha_per_target)
         t = data.Y.shape[1]
-        cv = self.cv
         curve: Curve | None = None
         score_curve: FloatArray | None = None
         if cv is None:
@@ -220,13 +244,10 @@ class RidgeCV(LinearModel):
             self._finish(data, spec, alpha, per_target, curve, None, score)
             return self
         else:
-            curve = kfold(
-                pr.X,
-                pr.y,
-                pr.sample_weight,
-                alphas=al,
-                cv=cv,
-                groups=groups,
+            assert stats is not None
+            curve = kfold_curve(
+                stats,
+                al,
                 penalty_factor=data.penalty_factor,
                 standardize=bool(self.standardize),
                 fit_intercept=pr.fit_intercept,

@@ -13,6 +13,7 @@ Wide data (p > n) use one kernel eigendecomposition per fold on the training row
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -24,7 +25,7 @@ from ridgeway.core.spectrum import Spectrum, spectrum_from_data, spectrum_from_m
 from ridgeway.selection.curve import Curve
 from ridgeway.selection.grid import default_alphas
 
-__all__ = ["fold_penalty", "kfold"]
+__all__ = ["FoldStatistics", "fold_penalty", "fold_statistics", "kfold", "kfold_curve"]
 
 
 def fold_penalty(m: Moments, penalty_factor: np.ndarray, standardize: bool) -> FloatArray:
@@ -85,26 +86,100 @@ def kfold(
     """
     Y = np.asarray(y, dtype=np.float64)
     Y = Y[:, None] if Y.ndim == 1 else Y
+    pf = np.ones(X.shape[1]) if penalty_factor is None else np.asarray(penalty_factor, float)
+    stats = fold_statistics(
+        X,
+        Y,
+        sample_weight,
+        cv=cv,
+        groups=groups,
+        penalty_factor=pf,
+        standardize=standardize,
+        fit_intercept=fit_intercept,
+    )
+    if spectrum is None and stats.total is None:
+        spectrum = _dual_spectrum(X, Y, sample_weight, pf, standardize, fit_intercept)
+    return kfold_curve(
+        stats,
+        alphas,
+        penalty_factor=pf,
+        standardize=standardize,
+        fit_intercept=fit_intercept,
+        spectrum=spectrum,
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class FoldStatistics:
+    """What one pass over the data gives k-fold cross-validation.
+
+    Tall data: ``trains`` and ``tests`` are the folds' centred Moments and ``total`` those of
+    all rows (the training Moments are total minus fold). Wide data: ``trains`` are the folds'
+    kernel spectra and ``tests`` scorers of the held-out rows; ``total`` is None.
+    """
+
+    trains: list[Any]
+    tests: list[Any]
+    total: Moments | None
+    n_samples: int
+    n_targets: int
+
+
+def fold_statistics(
+    X: np.ndarray,
+    y: np.ndarray,
+    sample_weight: np.ndarray | None = None,
+    *,
+    cv: Any = 5,
+    groups: Any = None,
+    penalty_factor: np.ndarray | None = None,
+    standardize: bool = False,
+    fit_intercept: bool = True,
+) -> FoldStatistics:
+    """Split the rows with ``cv`` and gather every fold's statistics (one pass for tall data)."""
+    Y = np.asarray(y, dtype=np.float64)
+    Y = Y[:, None] if Y.ndim == 1 else Y
     n, p = X.shape
     pf = np.ones(p) if penalty_factor is None else np.asarray(penalty_factor, dtype=np.float64)
     splits = _splits(cv, X, Y if Y.shape[1] > 1 else Y[:, 0], groups)
-    K = len(splits)
-    if K < 2:
-        raise ValueError(f"cv must give at least 2 folds; got {K}")
-    trains: list[Any]
-    tests: list[Any]
+    if len(splits) < 2:
+        raise ValueError(f"cv must give at least 2 folds; got {len(splits)}")
     if p > n:
         trains, tests = _wide_folds(X, Y, sample_weight, splits, pf, standardize, fit_intercept)
-    else:
-        trains, tests = _fold_moments(X, Y, sample_weight, splits)
+        return FoldStatistics(trains, tests, None, n, Y.shape[1])
+    mtrains, mtests, total = _fold_moments(X, Y, sample_weight, splits)
+    return FoldStatistics(list(mtrains), list(mtests), total, n, Y.shape[1])
+
+
+def kfold_curve(
+    stats: FoldStatistics,
+    alphas: np.ndarray | None = None,
+    *,
+    penalty_factor: np.ndarray,
+    standardize: bool = False,
+    fit_intercept: bool = True,
+    spectrum: Spectrum | None = None,
+) -> Curve:
+    """The k-fold curve from gathered fold statistics (see :func:`kfold`)."""
+    pf = np.asarray(penalty_factor, dtype=np.float64)
+    trains, tests = stats.trains, stats.tests
+    K = len(trains)
     if spectrum is None:
-        spectrum = _whole_spectrum(X, Y, sample_weight, pf, standardize, fit_intercept)
+        if stats.total is not None:
+            spectrum = spectrum_from_moments(
+                _model_moments(stats.total, fit_intercept),
+                fold_penalty(stats.total, pf, standardize),
+            )
+        else:
+            raise ValueError("spectrum must be given for wide data; got None")
     al = (
         default_alphas(spectrum)
         if alphas is None
         else np.sort(np.asarray(alphas, dtype=np.float64))
     )
-    a, t = al.size, Y.shape[1]
+    n = stats.n_samples
+    Y_t = stats.n_targets
+    a, t = al.size, Y_t
     sse = np.zeros((K, a, t))
     weight = np.zeros(K)
     r2 = np.zeros((K, a, t))
@@ -126,22 +201,6 @@ def kfold(
     se = np.sqrt(var / (K - 1))
     df = spectrum.df(al)
     return Curve("kfold", al, mean, se, df, n, fold_r2=r2.mean(axis=0))
-
-
-def _whole_spectrum(
-    X: np.ndarray,
-    Y: FloatArray,
-    w: np.ndarray | None,
-    pf: FloatArray,
-    standardize: bool,
-    fit_intercept: bool,
-) -> Spectrum:
-    if X.shape[1] <= X.shape[0]:
-        m = Moments.from_array(X, Y, w)
-        return spectrum_from_moments(
-            _model_moments(m, fit_intercept), fold_penalty(m, pf, standardize)
-        )
-    return _dual_spectrum(X, Y, w, pf, standardize, fit_intercept)
 
 
 def _model_moments(m: Moments, fit_intercept: bool) -> Moments:
@@ -173,8 +232,9 @@ def _fold_moments(
     Y: FloatArray,
     w: np.ndarray | None,
     splits: list[tuple[Any, Any]],
-) -> tuple[list[Moments], list[Moments]]:
-    """Training and test Moments of every fold, from one pass when the folds partition rows."""
+) -> tuple[list[Moments], list[Moments], Moments]:
+    """Training and test Moments of every fold and of all rows, in one pass when the folds
+    partition the rows (training set = complement of the test set), else per fold."""
     n = X.shape[0]
     K = len(splits)
     labels = np.full(n, -1, dtype=np.intp)
@@ -200,12 +260,12 @@ def _fold_moments(
             total = total.merge(g)
         tests = groups[:K]
         trains = [total.subtract(te) for te in tests]
-        return trains, tests
+        return trains, tests, total
     trains, tests = [], []
     for tr, te in splits:
         trains.append(Moments.from_array(X[tr], Y[tr], None if w is None else w[tr]))
         tests.append(Moments.from_array(X[te], Y[te], None if w is None else w[te]))
-    return trains, tests
+    return trains, tests, Moments.from_array(X, Y, w)
 
 
 def _validation_sse(
