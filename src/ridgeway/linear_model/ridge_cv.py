@@ -19,6 +19,7 @@ from ridgeway.selection import (
     evidence,
     gcv,
     hkb,
+    log_evidence,
     loo,
     lw,
     select,
@@ -238,8 +239,6 @@ class RidgeCV(LinearModel):
         elif isinstance(cv, str) and cv == "evidence":
             curve, opt = evidence(spec, al)
             alpha = opt if per_target else np.full(t, maximize_pooled(spec, al))
-            from ridgeway.selection import log_evidence
-
             score = log_evidence(spec, alpha) / spec.sum_weights
             self._finish(data, spec, alpha, per_target, curve, None, score)
             return self
@@ -282,12 +281,7 @@ class RidgeCV(LinearModel):
         score: FloatArray,
     ) -> None:
         coef = spec.coef(alpha)
-        self._set_fit(
-            data,
-            coef,
-            spec.intercept(coef),
-            spec.df(np.unique(alpha))[np.searchsorted(np.unique(alpha), alpha)],
-        )
+        self._set_fit(data, coef, spec.intercept(coef), spec.df(alpha))
         single = data.single
         self.alpha_: float | FloatArray = (
             np.asarray(alpha) if (per_target and not single) else float(alpha[0])
