@@ -109,8 +109,10 @@ def _sums_primal(
         wx2 = spec.sum_weights * spec.x_mean**2
         r = wx2 / np.maximum(wx2 + spec.column_ss, np.finfo(float).tiny)
         uncentred = bool(r.max(initial=0.0) <= 0.9)
-    xVS = spec.x_mean @ VS if uncentred else np.zeros(VS.shape[1])
-    xW = spec.x_mean @ Wm
+    # one product per chunk gives both the eigen-coordinates and the fitted values
+    both = np.ascontiguousarray(np.hstack([VS, Wm])) if uncentred else None
+    x_both = spec.x_mean @ both if both is not None else None
+    k = VS.shape[1]
     q_sum = np.zeros((a, t))
     q_sq = np.zeros((a, t))
     # rows per chunk: about 16 MiB of X and of the (rows, a, t) residuals, whichever binds
@@ -120,8 +122,11 @@ def _sums_primal(
         yc = (Y[s : s + step] - spec.y_mean)[:, None, :]
         if uncentred:
             Xb = X[s : s + step]
-            resid = yc - (Xb @ Wm - xW).reshape(-1, a, t)
-            B = Xb @ VS - xVS
+            assert both is not None and x_both is not None
+            XM = Xb @ both
+            XM -= x_both
+            B = XM[:, :k]
+            resid = yc - XM[:, k:].reshape(-1, a, t)
             lev_u: FloatArray | float = 0.0
         else:
             Xc = np.subtract(X[s : s + step], spec.x_mean, dtype=np.float64)
