@@ -17,6 +17,7 @@ from sklearn.linear_model import Ridge as SkRidge
 from sklearn.linear_model import RidgeCV as SkRidgeCV
 from sklearn.model_selection import GroupKFold, KFold, cross_val_score
 
+from refs import ridge_solve
 from ridgeway import RidgeCV
 from ridgeway.selection import GridEdgeWarning
 
@@ -41,21 +42,6 @@ def make_data(n, p, t, seed, noise=1.0):
 
 def two_d(y):
     return y[:, None] if y.ndim == 1 else y
-
-
-def ridge_solve(X, Y, w, alpha, pen, fit_intercept=True):
-    """(intercept (t,), coef (p, t)) by least squares on the augmented rows (numpy only)."""
-    n, p = X.shape
-    Z = np.column_stack([np.ones(n), X]) if fit_intercept else X
-    root = np.sqrt(alpha * pen)
-    D = np.diag(np.r_[0.0, root] if fit_intercept else root)
-    sw = np.sqrt(w)[:, None]
-    A = np.vstack([sw * Z, D])
-    B = np.vstack([sw * Y, np.zeros((D.shape[0], Y.shape[1]))])
-    sol = np.linalg.lstsq(A, B, rcond=None)[0]
-    if fit_intercept:
-        return sol[0], sol[1:]
-    return np.zeros(Y.shape[1]), sol
 
 
 def brute_loo(X, Y, w, pen, alphas, fit_intercept=True):

@@ -13,19 +13,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from refs import make_data
 from ridgeway.core import Moments, spectrum_from_data, spectrum_from_moments
 from ridgeway.datasets import load_prostate
 from ridgeway.selection import Curve, gcv
 
 ALPHAS = np.geomspace(1e-2, 1e3, 7)
 RTOL = 1e-8
-
-
-def make_data(n, p, t, seed):
-    rng = np.random.default_rng(seed)
-    X = rng.standard_normal((n, p)) * rng.uniform(0.5, 2.0, p) + rng.normal(0.0, 1.0, p)
-    Y = X @ rng.standard_normal((p, t)) / np.sqrt(p) + rng.standard_normal((n, t)) + 1.5
-    return X, Y, rng
 
 
 def build_spectrum(X, Y, w, pen, fit_intercept, route):

@@ -28,32 +28,11 @@ from sklearn.model_selection import (
     ShuffleSplit,
 )
 
+from refs import make_data, ridge_solve
 from ridgeway.selection import Curve, kfold
 
 ALPHAS = np.geomspace(1e-2, 1e3, 6)
 RTOL = 1e-8
-
-
-def make_data(n, p, t, seed, noise=1.0):
-    rng = np.random.default_rng(seed)
-    X = rng.standard_normal((n, p)) * rng.uniform(0.5, 2.0, p) + rng.normal(0.0, 1.0, p)
-    Y = X @ rng.standard_normal((p, t)) / np.sqrt(p) + noise * rng.standard_normal((n, t)) + 1.5
-    return X, Y, rng
-
-
-def ridge_solve(X, Y, w, alpha, pen, fit_intercept):
-    """(intercept (t,), coef (p, t)) by least squares on the augmented rows (numpy only)."""
-    n, p = X.shape
-    Z = np.column_stack([np.ones(n), X]) if fit_intercept else X
-    root = np.sqrt(alpha * pen)
-    D = np.diag(np.r_[0.0, root] if fit_intercept else root)
-    sw = np.sqrt(w)[:, None]
-    A = np.vstack([sw * Z, D])
-    B = np.vstack([sw * Y, np.zeros((D.shape[0], Y.shape[1]))])
-    sol = np.linalg.lstsq(A, B, rcond=None)[0]
-    if fit_intercept:
-        return sol[0], sol[1:]
-    return np.zeros(Y.shape[1]), sol
 
 
 def brute_kfold(X, Y, w, splits, alphas, pen, fit_intercept, standardize=False):
