@@ -41,19 +41,11 @@ from ridgeway.io.model_files import load_model
 from ridgeway.io.readers import read_table, table_to_matrix, table_to_xy
 from ridgeway.linear_model import Ridge, RidgeCV
 from ridgeway.linear_model.ridge import LinearModel, validated_fit_input
-from ridgeway.linear_model.ridge_cv import fit_spectrum
+from ridgeway.linear_model.ridge_cv import choose_alpha, fit_spectrum
 from ridgeway.selection import (
     GridEdgeWarning,
     default_alphas,
-    evidence,
-    gcv,
-    hkb,
-    kfold,
-    loo,
-    lw,
-    select,
 )
-from ridgeway.selection.evidence import maximize_pooled
 
 __all__ = ["main"]
 
@@ -401,39 +393,20 @@ def _criteria(
     becomes a note in its row rather than a warning.
     """
     data = validated_fit_input(RidgeCV(standardize=standardize), X, y, None)
-    pr = data.problem
     spec = fit_spectrum(data, 0.0)
     grid = default_alphas(spec)
     n, p = X.shape
     folds = chosen.cv if isinstance(chosen.cv, int) else _TABLE_FOLDS
 
     def pick(cv: int | str | None) -> float:
-        if cv is None:
-            curve = loo(spec, pr.X, pr.y, pr.sample_weight, grid, fit_intercept=pr.fit_intercept)
-        elif isinstance(cv, int):
-            if cv > n:
-                raise _Unavailable(f"needs at least {cv} rows")
-            curve = kfold(
-                pr.X,
-                pr.y,
-                pr.sample_weight,
-                alphas=grid,
-                cv=cv,
-                penalty_factor=data.penalty_factor,
-                standardize=standardize,
-                fit_intercept=pr.fit_intercept,
-                spectrum=spec,
-            )
-        elif cv == "gcv":
-            curve = gcv(spec, grid, fit_intercept=pr.fit_intercept)
-        elif cv == "evidence":
-            evidence(spec, grid)  # for its grid-edge warning; the maximum is refined off the grid
-            return maximize_pooled(spec, grid)
-        else:
+        if isinstance(cv, int) and cv > n:
+            raise _Unavailable(f"needs at least {cv} rows")
+        if cv in ("hkb", "lw"):
             _check_classical(n, p)
-            constant = (hkb if cv == "hkb" else lw)(spec, fit_intercept=pr.fit_intercept)
-            return float(np.mean(constant))
-        return float(grid[select(curve, _cv_rule(cv, chosen.rule))])
+        choice = choose_alpha(
+            data, spec, cv, grid, rule=_cv_rule(cv, chosen.rule), standardize=standardize
+        )
+        return float(choice.alpha[0])
 
     picks = []
     for cv in (None, "gcv", folds, "evidence", "hkb", "lw"):

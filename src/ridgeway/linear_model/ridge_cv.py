@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -25,9 +26,9 @@ from ridgeway.selection import (
     select,
 )
 from ridgeway.selection.evidence import maximize_pooled
-from ridgeway.selection.kfold import fold_statistics, kfold_curve
+from ridgeway.selection.kfold import FoldStatistics, fold_statistics, kfold_curve
 
-__all__ = ["RidgeCV", "fit_spectrum"]
+__all__ = ["Choice", "RidgeCV", "choose_alpha", "fit_spectrum"]
 
 _NAMED_CV = ("gcv", "evidence", "hkb", "lw")
 _SCORINGS = ("neg_mean_squared_error", "r2")
@@ -62,6 +63,96 @@ def fit_spectrum(data: FitInput, alpha_min: float, moments: Moments | None = Non
     return spectrum_from_data(
         pr.X, pr.y, pr.sample_weight, pr.penalty, x_mean=xm, y_mean=ym, kind=kind
     )
+
+
+@dataclass(frozen=True, eq=False)
+class Choice:
+    """The α a criterion chose, per target, with the curve it came from.
+
+    Attributes
+    ----------
+    alpha : ndarray of shape (t,)
+    curve : Curve or None
+        None for the closed-form constants ("hkb", "lw").
+    score_curve : ndarray of shape (a, t) or None
+        The score curve (higher is better) when ``scoring`` is "r2".
+    score : ndarray of shape (t,)
+        The score at the chosen α (−MSE, R², log evidence per sample; NaN for "hkb", "lw").
+    """
+
+    alpha: FloatArray
+    curve: Curve | None
+    score_curve: FloatArray | None
+    score: FloatArray
+
+
+def choose_alpha(
+    data: FitInput,
+    spec: Spectrum,
+    cv: Any,
+    alphas: FloatArray,
+    *,
+    rule: str = "min",
+    per_target: bool = False,
+    scoring: str = "neg_mean_squared_error",
+    standardize: bool = False,
+    stats: FoldStatistics | None = None,
+    groups: Any = None,
+) -> Choice:
+    """Choose α with one criterion from the factorization of the data (RidgeCV's dispatch).
+
+    ``cv`` is None (exact LOO), "gcv", "evidence", "hkb", "lw", or k-fold (an int, a splitter
+    or an iterable of splits; ``stats`` from :func:`fold_statistics` saves the pass over X).
+    """
+    pr = data.problem
+    t = data.Y.shape[1]
+    score_curve: FloatArray | None = None
+    if isinstance(cv, str) and cv in ("hkb", "lw"):
+        const = (hkb if cv == "hkb" else lw)(spec, fit_intercept=pr.fit_intercept)
+        alpha = const if per_target else np.full(t, float(np.mean(const)))
+        return Choice(alpha, None, None, np.full(t, np.nan))
+    if isinstance(cv, str) and cv == "evidence":
+        curve, opt = evidence(spec, alphas)
+        alpha = opt if per_target else np.full(t, maximize_pooled(spec, alphas))
+        return Choice(alpha, curve, None, log_evidence(spec, alpha) / spec.sum_weights)
+    if cv is None:
+        curve = loo(spec, pr.X, pr.y, pr.sample_weight, alphas, fit_intercept=pr.fit_intercept)
+        if scoring == "r2":
+            assert curve.total is not None
+            score_curve = 1.0 - curve.mean * spec.sum_weights / curve.total[None, :]
+    elif isinstance(cv, str) and cv == "gcv":
+        curve = gcv(spec, alphas, fit_intercept=pr.fit_intercept)
+    else:
+        if stats is None:
+            stats = fold_statistics(
+                pr.X,
+                pr.y,
+                pr.sample_weight,
+                cv=cv,
+                groups=groups,
+                penalty_factor=data.penalty_factor,
+                standardize=standardize,
+                fit_intercept=pr.fit_intercept,
+            )
+        curve = kfold_curve(
+            stats,
+            alphas,
+            penalty_factor=data.penalty_factor,
+            standardize=standardize,
+            fit_intercept=pr.fit_intercept,
+            spectrum=spec,
+        )
+        if scoring == "r2":
+            score_curve = curve.fold_r2
+    ranked = curve
+    if score_curve is not None:
+        ranked = Curve(
+            curve.criterion, curve.alphas, -score_curve, curve.se, curve.df, curve.n_samples
+        )
+    idx_t = np.broadcast_to(select(ranked, rule, per_target=per_target), (t,))
+    cols = np.arange(t)
+    score = score_curve[idx_t, cols] if score_curve is not None else -curve.mean[idx_t, cols]
+    return Choice(alphas[idx_t], curve, score_curve, score)
 
 
 class RidgeCV(LinearModel):
@@ -220,54 +311,26 @@ class RidgeCV(LinearModel):
             None if stats is None else stats.total,
         )
         al = default_alphas(spec) if grid is None else grid
-        per_target = bool(self.alpha_per_target)
-        t = data.Y.shape[1]
-        curve: Curve | None = None
-        score_curve: FloatArray | None = None
-        if cv is None:
-            curve = loo(spec, pr.X, pr.y, pr.sample_weight, al, fit_intercept=pr.fit_intercept)
-            if scoring == "r2":
-                assert curve.total is not None
-                score_curve = 1.0 - curve.mean * spec.sum_weights / curve.total[None, :]
-        elif isinstance(cv, str) and cv == "gcv":
-            curve = gcv(spec, al, fit_intercept=pr.fit_intercept)
-        elif isinstance(cv, str) and cv in ("hkb", "lw"):
-            const = (hkb if cv == "hkb" else lw)(spec, fit_intercept=pr.fit_intercept)
-            alpha = const if per_target else np.full(t, float(np.mean(const)))
-            self._finish(data, spec, alpha, per_target, None, None, np.full(t, np.nan))
-            return self
-        elif isinstance(cv, str) and cv == "evidence":
-            curve, opt = evidence(spec, al)
-            alpha = opt if per_target else np.full(t, maximize_pooled(spec, al))
-            score = log_evidence(spec, alpha) / spec.sum_weights
-            self._finish(data, spec, alpha, per_target, curve, None, score)
-            return self
-        else:
-            assert stats is not None
-            curve = kfold_curve(
-                stats,
-                al,
-                penalty_factor=data.penalty_factor,
-                standardize=bool(self.standardize),
-                fit_intercept=pr.fit_intercept,
-                spectrum=spec,
-            )
-            if scoring == "r2":
-                score_curve = curve.fold_r2
-        if score_curve is not None:
-            ranked = Curve(
-                curve.criterion, curve.alphas, -score_curve, curve.se, curve.df, curve.n_samples
-            )
-        else:
-            ranked = curve
-        idx = select(ranked, rule, per_target=per_target)
-        idx_t = np.broadcast_to(idx, (t,))
-        alpha = al[idx_t]
-        if score_curve is not None:
-            score = score_curve[idx_t, np.arange(t)]
-        else:
-            score = -curve.mean[idx_t, np.arange(t)]
-        self._finish(data, spec, alpha, per_target, curve, score_curve, score)
+        choice = choose_alpha(
+            data,
+            spec,
+            cv,
+            al,
+            rule=rule,
+            per_target=bool(self.alpha_per_target),
+            scoring=scoring,
+            standardize=bool(self.standardize),
+            stats=stats,
+        )
+        self._finish(
+            data,
+            spec,
+            choice.alpha,
+            bool(self.alpha_per_target),
+            choice.curve,
+            choice.score_curve,
+            choice.score,
+        )
         return self
 
     def _finish(
