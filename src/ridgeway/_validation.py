@@ -251,3 +251,25 @@ def _short(arr: np.ndarray) -> str:
     if arr.size == 1:
         return f"{arr.reshape(-1)[0]:g}"
     return np.array2string(arr, threshold=6, precision=4)
+
+
+def check_alphas(alphas: Any, name: str = "alpha", *, positive: bool = False) -> FloatArray:
+    """Return a grid of penalty strengths (a number or a 1-D array) as float64 of shape (a,).
+
+    Each value is finite and non-negative (positive with ``positive=True``); the caller's order
+    is kept.
+    """
+    try:
+        arr = np.asarray(alphas, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(message(name, "a number or a 1-D array of numbers", repr(alphas))) from None
+    if arr.ndim > 1 or arr.size == 0:
+        raise ValueError(message(name, "a number or a non-empty 1-D array", f"shape {arr.shape}"))
+    arr = arr.reshape(-1)
+    if not np.isfinite(arr).all():
+        raise ValueError(message(name, "finite", _short(arr)))
+    if positive and (arr <= 0).any():
+        raise ValueError(message(name, "positive", _short(arr)))
+    if (arr < 0).any():
+        raise ValueError(message(name, "non-negative", _short(arr)))
+    return arr

@@ -1,6 +1,7 @@
 """Estimators: thin scikit-learn classes over the core."""
 
+from ridgeway.linear_model.bayes import BayesianRidge
 from ridgeway.linear_model.ridge import Ridge
 from ridgeway.linear_model.ridge_cv import RidgeCV
 
-__all__ = ["Ridge", "RidgeCV"]
+__all__ = ["BayesianRidge", "Ridge", "RidgeCV"]
