@@ -66,7 +66,7 @@ def noise_variance(
             energy = rss + a[:, None] * spectrum.penalty_norm(a) ** 2
             return energy / spectrum.sum_weights, np.full((a.size, t), np.inf)
         nu = residual_dof(spectrum, a, fit_intercept)
-        if (nu <= 0).any():
+        if (nu <= 1e-6 * spectrum.sum_weights).any():  # (nearly) interpolates
             raise ValueError(
                 message(
                     "the residual degrees of freedom N − [intercept] − tr(2H − H²)",

@@ -168,7 +168,9 @@ class Loadings:
         if self.full_rank:
             null2 = np.zeros_like(norm2)
         else:
-            null2 = np.maximum(norm2 - np.einsum("km,km->m", q, q), 0.0)
+            null2 = norm2 - np.einsum("km,km->m", q, q)
+            # rounding leaves ~ε‖r‖² where a row has no null-space part: treat as none
+            null2 = np.where(null2 > 1e-10 * norm2, null2, 0.0)
         return Projection(np.asarray(q), np.asarray(norm2), np.asarray(null2), np.asarray(unpen))
 
 
