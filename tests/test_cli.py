@@ -42,14 +42,29 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
     return code, out, err
 
 
+COEF_ROW = re.compile(
+    r"\s*(.+?)\s{2,}" + NUMBER + r"\s+" + NUMBER + r"\s+" + NUMBER + r" … " + NUMBER + r"\s*"
+)
+
+
 def _values(out: str) -> dict[str, float]:
-    """Parse the "name   number" rows of the printed tables."""
+    """Parse the "name   number" rows of the printed tables (a coefficient row gives its value)."""
     values = {}
     for line in out.splitlines():
-        m = re.fullmatch(r"\s*(.+?)\s{2,}" + NUMBER + r"\s*", line)
+        m = re.fullmatch(r"\s*(.+?)\s{2,}" + NUMBER + r"\s*", line) or COEF_ROW.fullmatch(line)
         if m:
             values[m.group(1)] = float(m.group(2))
     return values
+
+
+def _coef_rows(out: str) -> dict[str, tuple[float, float, float, float]]:
+    """Parse the coefficient rows: name -> (coefficient, std. error, lower, upper)."""
+    rows = {}
+    for line in out.splitlines():
+        m = COEF_ROW.fullmatch(line)
+        if m:
+            rows[m.group(1)] = tuple(float(m.group(i)) for i in range(2, 6))
+    return rows  # type: ignore[return-value]
 
 
 def _criteria(out: str) -> dict[str, tuple[str, float | None, float | None, str]]:
@@ -750,3 +765,52 @@ def test_subprocess_module_entry(tmp_path: Path) -> None:
     assert bad.returncode == 2
     assert bad.stderr.startswith("error: ") and bad.stderr.count("\n") == 1
     assert "Traceback" not in bad.stderr
+
+
+def test_fit_prints_standard_errors_intervals_and_conditioning(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The sandwich standard errors and t-intervals, recomputed by brute force, and cond(G)."""
+    from scipy import stats
+
+    code, out, err = _run(capsys, "fit", "--alpha", "3")
+    assert code == 0, err
+    rows = _coef_rows(out)
+    train = load_prostate(split="train")
+    X, y = train.data, train.target
+    n, p = X.shape
+    xm = X.mean(axis=0)
+    Xc = X - xm
+    G = Xc.T @ Xc
+    M = np.linalg.inv(G + 3.0 * np.eye(p))
+    H = Xc @ M @ Xc.T
+    ref = SklearnRidge(alpha=3.0).fit(X, y)
+    resid = y - ref.predict(X)
+    nu = n - 1 - np.trace(2 * H - H @ H)
+    sigma2 = resid @ resid / nu
+    cov = sigma2 * M @ G @ M
+    se = np.sqrt(np.diag(cov))
+    q = stats.t.ppf(0.975, nu)
+    for j, name in enumerate(FEATURES):
+        coef, se_j, lo, hi = rows[name]
+        assert coef == pytest.approx(ref.coef_[j], rel=1e-5)
+        assert se_j == pytest.approx(se[j], rel=1e-5)
+        assert lo == pytest.approx(ref.coef_[j] - q * se[j], rel=1e-3, abs=1e-6)
+        assert hi == pytest.approx(ref.coef_[j] + q * se[j], rel=1e-3, abs=1e-6)
+    se_b = np.sqrt(sigma2 / n + xm @ cov @ xm)
+    assert rows["(intercept)"][1] == pytest.approx(se_b, rel=1e-5)
+    m = re.search(
+        r"effective df "
+        + NUMBER
+        + r"; condition number "
+        + NUMBER
+        + r" without the penalty, "
+        + NUMBER
+        + r" with",
+        out.replace("\n", " "),
+    )
+    assert m, out
+    ev = np.linalg.eigvalsh(G)
+    assert float(m.group(1)) == pytest.approx(np.sum(ev / (ev + 3.0)), rel=1e-3)
+    assert float(m.group(2)) == pytest.approx(ev[-1] / ev[0], rel=1e-2)
+    assert float(m.group(3)) == pytest.approx((ev[-1] + 3) / (ev[0] + 3), rel=1e-2)

@@ -34,8 +34,10 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+from scipy import stats
 
 from ridgeway._validation import message
+from ridgeway.analysis import coef_inference, condition_numbers
 from ridgeway.datasets import load_prostate
 from ridgeway.io.model_files import load_model
 from ridgeway.io.readers import read_table, table_to_matrix, table_to_xy
@@ -189,6 +191,34 @@ def _num(value: float) -> str:
     return f"{value:.6g}"
 
 
+@dataclass(frozen=True)
+class _Uncertainty:
+    """Standard errors and 95% intervals of the intercept and coefficients (or why there are none)."""
+
+    std_err: np.ndarray | None  # (1 + p,): intercept first
+    lower: np.ndarray | None
+    upper: np.ndarray | None
+    note: str
+
+
+def _uncertainty(X: np.ndarray, y: np.ndarray, alpha: float, standardize: bool) -> _Uncertainty:
+    """Sandwich standard errors and t-intervals at the fitted α (see ridgeway.analysis.inference)."""
+    try:
+        res = coef_inference(X, y, alpha, standardize=standardize)
+    except ValueError as exc:
+        return _Uncertainty(None, None, None, f"no standard errors: {_one_line(exc)}")
+    lo, hi = res.conf_int(0.95)
+    q = float(stats.t.ppf(0.975, res.dof[0, 0]))
+    se = np.r_[res.intercept_std_err[0, 0], res.std_err[0, :, 0]]
+    lower = np.r_[res.intercept[0, 0] - q * se[0], lo[0, :, 0]]
+    upper = np.r_[res.intercept[0, 0] + q * se[0], hi[0, :, 0]]
+    note = (
+        "standard errors: σ̂²(G + αΠ)⁻¹G(G + αΠ)⁻¹ with σ̂² = RSS/ν, "
+        f"ν = {res.dof[0, 0]:.4g} residual df; 95% t-intervals around the shrunken estimate"
+    )
+    return _Uncertainty(se, lower, upper, note)
+
+
 def _report(
     console: Console,
     model: LinearModel,
@@ -197,6 +227,8 @@ def _report(
     summary: list[tuple[str, str]],
     title: str,
     criteria: Table | None = None,
+    uncertainty: _Uncertainty | None = None,
+    conditioning: str | None = None,
 ) -> None:
     """Print where the data came from, the coefficient table and the summary of a fitted model."""
     console.print(Text(f"data: {source}"))
@@ -204,10 +236,23 @@ def _report(
     coefs = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", title_style="bold")
     coefs.add_column("feature", overflow="fold", max_width=40)
     coefs.add_column("coefficient", justify="right")
-    coefs.add_row(Text("(intercept)", style="italic"), _num(float(model.intercept_)))
-    for name, value in zip(names, np.asarray(model.coef_), strict=True):
-        coefs.add_row(Text(name), _num(float(value)))
+    unc = uncertainty if uncertainty is not None and uncertainty.std_err is not None else None
+    if unc is not None:
+        coefs.add_column("std. error", justify="right")
+        coefs.add_column("95% interval", justify="right")
+    values = np.r_[float(model.intercept_), np.asarray(model.coef_, dtype=float)]
+    labels = [Text("(intercept)", style="italic"), *(Text(name) for name in names)]
+    for j, (label, value) in enumerate(zip(labels, values, strict=True)):
+        cells = [label, _num(float(value))]
+        if unc is not None:
+            assert unc.std_err is not None and unc.lower is not None and unc.upper is not None
+            cells += [_num(float(unc.std_err[j])), f"{unc.lower[j]:.4g} … {unc.upper[j]:.4g}"]
+        coefs.add_row(*cells)
     console.print(coefs)
+    if uncertainty is not None:
+        console.print(Text(uncertainty.note, style="dim"))
+    if conditioning is not None:
+        console.print(Text(conditioning))
 
     facts = Table(box=box.SIMPLE, show_header=False)
     facts.add_column("quantity", style="bold")
@@ -527,8 +572,24 @@ def _fit(args: argparse.Namespace, console: Console) -> int:
             ("MSE (test)", _num(float(np.mean((y_test - pred) ** 2)))),
             ("R² (test)", _num(float(model.score(test_table, y_test)))),
         ]
+    alpha_fit = float(np.asarray(model.alpha if isinstance(model, Ridge) else model.alpha_))
+    cond = condition_numbers(X, [0.0, alpha_fit], standardize=args.standardize)
+    conditioning = (
+        f"effective df {float(np.asarray(model.df_)):.4g}; condition number "
+        f"{cond[0]:.3g} without the penalty, {cond[1]:.3g} with α = {alpha_fit:.4g}"
+    )
     title = f"Ridge regression of {target}"
-    _report(console, model, names, source, summary, title=title, criteria=criteria)
+    _report(
+        console,
+        model,
+        names,
+        source,
+        summary,
+        title=title,
+        criteria=criteria,
+        uncertainty=_uncertainty(X, y, alpha_fit, args.standardize),
+        conditioning=conditioning,
+    )
     if args.save is not None:
         model.save(args.save, overwrite=args.force)
         console.print(Text(f"model saved to {args.save}"))
