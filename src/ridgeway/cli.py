@@ -243,7 +243,7 @@ def _report(
     values = np.r_[float(model.intercept_), np.asarray(model.coef_, dtype=float)]
     labels = [Text("(intercept)", style="italic"), *(Text(name) for name in names)]
     for j, (label, value) in enumerate(zip(labels, values, strict=True)):
-        cells = [label, _num(float(value))]
+        cells: list[Text | str] = [label, _num(float(value))]
         if unc is not None:
             assert unc.std_err is not None and unc.lower is not None and unc.upper is not None
             cells += [_num(float(unc.std_err[j])), f"{unc.lower[j]:.4g} … {unc.upper[j]:.4g}"]
