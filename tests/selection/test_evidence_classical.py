@@ -246,3 +246,36 @@ def test_hkb_lw_need_full_rank_and_residual_df():
     Xw, Yw, _ = make_data(5, 4, 1, seed=8)  # n − p − 1 = 0: no residual variance
     with pytest.raises(ValueError, match="degrees of freedom"):
         hkb(spectrum(Xw, Yw))
+
+
+def test_evidence_maximum_just_past_the_grid_is_found_without_warning():
+    """Strong signal: the optimum lies below the default grid; the search finds it silently."""
+    import warnings
+
+    from ridgeway.selection import GridEdgeWarning, default_alphas
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((100, 3))
+    y = X @ np.array([1.0, -2.0, 0.0]) + 0.5 * rng.standard_normal(100)
+    spec = spectrum_from_moments(Moments.from_array(X, y[:, None], None), np.ones(3))
+    grid = default_alphas(spec)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", GridEdgeWarning)
+        _, opt = evidence(spec)
+    assert opt[0] < grid[0]  # beyond the grid's low end
+    wide = np.geomspace(grid[0] * 1e-4, grid[-1], 400)
+    _, opt_wide = evidence(spec, wide)
+    np.testing.assert_allclose(opt, opt_wide, rtol=1e-6)
+
+
+def test_evidence_unbounded_when_the_model_interpolates_warns():
+    from ridgeway.selection import GridEdgeWarning
+
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((10, 30))
+    y = rng.standard_normal((10, 1))
+    spec = spectrum_from_data(
+        X, y, None, np.ones(30), x_mean=X.mean(0), y_mean=y.mean(0), kind="dual"
+    )
+    with pytest.warns(GridEdgeWarning, match="keeps growing as α → 0"):
+        evidence(spec)

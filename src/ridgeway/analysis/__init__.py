@@ -1,21 +1,80 @@
 """The views of L2 regularization as functions on the user's data, all from one spectrum.
 
 - Bayesian: :func:`posterior` (Gaussian prior, posterior covariance, credible intervals);
-- statistical: :func:`coef_inference`, :func:`vif`, :func:`condition_numbers`;
+  :class:`ridgeway.linear_model.BayesianRidge` picks α and σ² by the evidence.
+- Statistical: :func:`coef_inference` (sandwich standard errors), :func:`vif`,
+  :func:`condition_numbers`, and :func:`bias_variance` / :func:`simulate_bias_variance`.
+- Geometric: :func:`alpha_for_norm`, :func:`fractional_ridge`, :func:`norm_constrained_ridge`.
+- Dynamic: :func:`gradient_descent`, :func:`gradient_flow`, :func:`contraction_rates`,
+  :func:`early_stopping_alpha`.
+- Feature scale: :func:`rescale_alpha`, :func:`rescale_penalty_factor`,
+  :func:`check_feature_scales`.
 """
 
 from ridgeway.analysis._noise import noise_variance, residual_dof
+from ridgeway.analysis.bias_variance import (
+    BiasVariance,
+    SimulatedBiasVariance,
+    bias_variance,
+    simulate_bias_variance,
+)
+from ridgeway.analysis.constraint import (
+    ConstrainedRidge,
+    FractionalRidge,
+    alpha_for_norm,
+    fractional_ridge,
+    norm_constrained_ridge,
+)
+from ridgeway.analysis.dynamics import (
+    Contraction,
+    DivergenceWarning,
+    EarlyStopping,
+    Trajectory,
+    contraction_rates,
+    early_stopping_alpha,
+    gradient_descent,
+    gradient_flow,
+)
 from ridgeway.analysis.inference import Inference, coef_inference, condition_numbers, vif
 from ridgeway.analysis.posterior import Posterior, PosteriorPrediction, posterior
+from ridgeway.analysis.scaling import (
+    FeatureScales,
+    FeatureScaleWarning,
+    check_feature_scales,
+    rescale_alpha,
+    rescale_penalty_factor,
+)
 
 __all__ = [
+    "BiasVariance",
+    "ConstrainedRidge",
+    "Contraction",
+    "DivergenceWarning",
+    "EarlyStopping",
+    "FeatureScaleWarning",
+    "FeatureScales",
+    "FractionalRidge",
     "Inference",
     "Posterior",
     "PosteriorPrediction",
+    "SimulatedBiasVariance",
+    "Trajectory",
+    "alpha_for_norm",
+    "bias_variance",
+    "check_feature_scales",
     "coef_inference",
     "condition_numbers",
+    "contraction_rates",
+    "early_stopping_alpha",
+    "fractional_ridge",
+    "gradient_descent",
+    "gradient_flow",
     "noise_variance",
+    "norm_constrained_ridge",
     "posterior",
+    "rescale_alpha",
+    "rescale_penalty_factor",
     "residual_dof",
+    "simulate_bias_variance",
     "vif",
 ]

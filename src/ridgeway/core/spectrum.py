@@ -134,9 +134,14 @@ class Spectrum:
         return np.asarray(np.sqrt(inv @ self.z**2))
 
     def coef_path(self, alphas: np.ndarray) -> FloatArray:
-        """Coefficients for every α of a grid, shape (a, p, t), in original units."""
-        a = np.asarray(alphas, dtype=np.float64).reshape(-1)
-        c = self.z[:, None, :] / (self.d[:, None, None] + a[None, :, None])  # (k, a, t)
+        """Coefficients for every α of a grid, shape (a, p, t), in original units.
+
+        ``alphas`` is a grid shared by the targets, shape (a,), or one grid per target, shape
+        (a, t); α = inf gives zero penalized coefficients.
+        """
+        a = np.asarray(alphas, dtype=np.float64)
+        grid = a.reshape(-1, 1) if a.ndim < 2 else a  # (a, 1) or (a, t)
+        c = self.z[:, None, :] / (self.d[:, None, None] + grid[None])  # (k, a, t)
         return self._assemble(c)
 
     def coef(self, alpha: np.ndarray) -> FloatArray:

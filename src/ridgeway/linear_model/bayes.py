@@ -71,10 +71,10 @@ class BayesianRidge(LinearModel):
     >>> y = X @ np.array([1.0, -2.0, 0.0]) + 0.5 * rng.standard_normal(100)
     >>> model = BayesianRidge().fit(X, y)
     >>> model.coef_.round(2)
-    array([ 0.96, -2.01, -0.04])
+    array([ 0.99, -2.06, -0.08])
     >>> mean, std = model.predict(X[:2], return_std=True)
     >>> std.round(3)
-    array([0.538, 0.526])
+    array([0.46, 0.46])
     """
 
     def __init__(

@@ -15,16 +15,19 @@ found directly: on the grid, then refined by a golden-section search in log α p
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
+from ridgeway._search import golden_section, grid_bracket
 from ridgeway._typing import FloatArray
 from ridgeway.core.spectrum import Spectrum
-from ridgeway.selection.curve import Curve, select
+from ridgeway.selection.curve import Curve, GridEdgeWarning, select
 from ridgeway.selection.grid import default_alphas
 
 __all__ = ["evidence", "log_evidence"]
 
-_GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0
+_OVERSHOOT = 20.0  # how far past the grid (in log α) the search looks
 
 
 def log_evidence(spectrum: Spectrum, alpha: np.ndarray) -> FloatArray:
@@ -68,10 +71,34 @@ def evidence(spectrum: Spectrum, alphas: np.ndarray | None = None) -> tuple[Curv
     grid = np.broadcast_to(al[:, None], (al.size, t))
     mean = -log_evidence(spectrum, grid) / spectrum.sum_weights
     curve = Curve("evidence", al, np.asarray(mean), None, spectrum.df(al), spectrum.n_samples)
-    best = select(curve, "min", per_target=True)  # warns when the maximum is on the grid's edge
-    lo, hi = _bracket(np.log(al), best)
-    opt = _golden(lambda x: -log_evidence(spectrum, np.exp(x)), lo, hi)
+    with warnings.catch_warnings():  # the search below looks past the grid's edges itself
+        warnings.simplefilter("ignore", GridEdgeWarning)
+        best = select(curve, "min", per_target=True)
+    la = np.log(al)
+    lo, hi = grid_bracket(la, best, overshoot=_OVERSHOOT)
+    opt = golden_section(lambda x: -log_evidence(spectrum, np.exp(x)), lo, hi)
+    _warn_unbounded(opt, la)
     return curve, np.exp(opt)
+
+
+def _warn_unbounded(opt: np.ndarray, la: np.ndarray) -> None:
+    """Warn when the maximizer ran to the end of the search past the grid (no interior maximum).
+
+    A maximum just beyond the grid is found by the search and needs no warning; one that runs
+    off means the evidence keeps growing as α → 0 (a model that can interpolate, p ≥ n) or as
+    α → ∞ (no signal the prior can explain).
+    """
+    low = opt < la[0] - _OVERSHOOT + 1.0
+    high = opt > la[-1] + _OVERSHOOT - 1.0
+    if low.any() or high.any():
+        side = "α → 0 (the model can interpolate the data)" if low.any() else "α → ∞"
+        warnings.warn(
+            f"the evidence has no maximum inside the grid [{np.exp(la[0]):.3g}, "
+            f"{np.exp(la[-1]):.3g}] or near it: it keeps growing as {side}; "
+            "the α returned is the end of the search, not an optimum",
+            GridEdgeWarning,
+            stacklevel=3,
+        )
 
 
 def maximize_pooled(spectrum: Spectrum, alphas: FloatArray) -> float:
@@ -79,34 +106,8 @@ def maximize_pooled(spectrum: Spectrum, alphas: FloatArray) -> float:
     t = spectrum.n_targets
     grid = np.broadcast_to(alphas[:, None], (alphas.size, t))
     total = -log_evidence(spectrum, grid).sum(axis=1)
-    lo, hi = _bracket(np.log(alphas), np.array([int(np.argmin(total))]))
-    opt = _golden(
+    lo, hi = grid_bracket(np.log(alphas), np.array([int(np.argmin(total))]))
+    opt = golden_section(
         lambda x: -log_evidence(spectrum, np.full(t, np.exp(x[0]))).sum(keepdims=True), lo, hi
     )
     return float(np.exp(opt[0]))
-
-
-def _bracket(la: np.ndarray, best: np.ndarray) -> tuple[FloatArray, FloatArray]:
-    """Log-α interval around grid point ``best``; past the grid's end when the best is an end."""
-    lo = np.where(best > 0, la[np.maximum(best - 1, 0)], la[0] - 20.0)
-    hi = np.where(best < la.size - 1, la[np.minimum(best + 1, la.size - 1)], la[-1] + 20.0)
-    return np.asarray(lo, dtype=np.float64), np.asarray(hi, dtype=np.float64)
-
-
-def _golden(f, lo: np.ndarray, hi: np.ndarray, iters: int = 80) -> FloatArray:  # type: ignore[no-untyped-def]
-    """Vectorised golden-section minimization of f (elementwise) on [lo, hi]."""
-    a, b = lo.astype(float).copy(), hi.astype(float).copy()
-    c = b - _GOLDEN * (b - a)
-    d = a + _GOLDEN * (b - a)
-    fc, fd = f(c), f(d)
-    for _ in range(iters):
-        left = fc < fd
-        b = np.where(left, d, b)
-        a = np.where(left, a, c)
-        c_new = b - _GOLDEN * (b - a)
-        d_new = a + _GOLDEN * (b - a)
-        c, d = c_new, d_new
-        fc, fd = f(c), f(d)
-        if (b - a).max() < 1e-12:
-            break
-    return np.asarray(0.5 * (a + b))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ridgeway._search import monotone_root
 from ridgeway._typing import FloatArray
 from ridgeway.core.spectrum import Spectrum
 
@@ -40,15 +41,12 @@ def alpha_for_df(spectrum: Spectrum, df: float | np.ndarray) -> FloatArray:
     flat = target.reshape(-1)
     lo = np.full(flat.shape, np.log(d[-1]) - 40.0)
     hi = np.full(flat.shape, np.log(d[0]) + 40.0)
-    for _ in range(200):
-        mid = 0.5 * (lo + hi)
-        val = (d[None, :] / (d[None, :] + np.exp(mid)[:, None])).sum(axis=1) + u
-        too_big = val > flat  # df too large → α too small → move lo up
-        lo = np.where(too_big, mid, lo)
-        hi = np.where(too_big, hi, mid)
-        if (hi - lo).max() < 1e-13:
-            break
-    return np.asarray(np.exp(0.5 * (lo + hi)).reshape(target.shape))
+
+    def df_at(x: FloatArray) -> FloatArray:
+        return np.asarray((d[None, :] / (d[None, :] + np.exp(x)[:, None])).sum(axis=1) + u)
+
+    x = monotone_root(df_at, flat, lo, hi, decreasing=True, max_iter=200, xtol=1e-13)
+    return np.asarray(np.exp(x).reshape(target.shape))
 
 
 def default_alphas(spectrum: Spectrum, n_alphas: int = 100) -> FloatArray:
