@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.csv
 import pyarrow.parquet as pq
 import pytest
 from sklearn.linear_model import BayesianRidge
@@ -814,3 +815,18 @@ def test_fit_prints_standard_errors_intervals_and_conditioning(
     assert float(m.group(1)) == pytest.approx(np.sum(ev / (ev + 3.0)), rel=1e-3)
     assert float(m.group(2)) == pytest.approx(ev[-1] / ev[0], rel=1e-2)
     assert float(m.group(3)) == pytest.approx((ev[-1] + 3) / (ev[0] + 3), rel=1e-2)
+
+
+def test_fit_warns_about_uneven_feature_scales(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal(40), 1e4 * rng.standard_normal(40)
+    y = a + b / 1e4 + rng.standard_normal(40)
+    path = tmp_path / "uneven.csv"
+    pa.csv.write_csv(pa.table({"a": a, "b": b, "y": y}), path)
+    code, _, err = _run(capsys, "fit", str(path), "--target", "y", "--alpha", "1")
+    assert code == 0
+    assert err.startswith("warning:") and "standardize" in err and err.count("\n") == 1
+    code, _, err = _run(capsys, "fit", str(path), "--target", "y", "--alpha", "1", "--standardize")
+    assert code == 0 and err == ""

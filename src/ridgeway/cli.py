@@ -37,7 +37,7 @@ from rich.text import Text
 from scipy import stats
 
 from ridgeway._validation import message
-from ridgeway.analysis import coef_inference, condition_numbers
+from ridgeway.analysis import check_feature_scales, coef_inference, condition_numbers
 from ridgeway.datasets import load_prostate
 from ridgeway.io.model_files import load_model
 from ridgeway.io.readers import read_table, table_to_matrix, table_to_xy
@@ -539,6 +539,7 @@ def _fit(args: argparse.Namespace, console: Console) -> int:
 
     train_table = _named_table(X, names)
     n, p = X.shape
+    check_feature_scales(X, standardize=args.standardize)  # a one-line warning when uneven
     model: Ridge | RidgeCV
     criteria = None
     if choice.alpha is not None:
