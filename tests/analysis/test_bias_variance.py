@@ -16,10 +16,9 @@ from hypothesis import strategies as st
 
 from refs import make_data
 from ridgeway.analysis._eigen import spectral_fit
-from ridgeway.analysis.bias_variance import (
-    BiasVariance,
+from ridgeway.analysis.bias_variance import BiasVariance, bias_variance
+from ridgeway.analysis.bias_variance_simulation import (
     SimulatedBiasVariance,
-    bias_variance,
     simulate_bias_variance,
 )
 from ridgeway.selection import GridEdgeWarning

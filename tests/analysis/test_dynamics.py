@@ -23,10 +23,10 @@ from refs import make_data, ridge_solve
 from ridgeway.analysis.dynamics import (
     DivergenceWarning,
     contraction_rates,
-    early_stopping_alpha,
     gradient_descent,
     gradient_flow,
 )
+from ridgeway.analysis.early_stopping import early_stopping_alpha
 
 CASES = {
     "plain": dict(n=30, p=5, weights=False, factor=None, standardize=False, intercept=True),

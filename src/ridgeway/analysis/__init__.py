@@ -12,10 +12,9 @@
 """
 
 from ridgeway.analysis._noise import noise_variance, residual_dof
-from ridgeway.analysis.bias_variance import (
-    BiasVariance,
+from ridgeway.analysis.bias_variance import BiasVariance, bias_variance
+from ridgeway.analysis.bias_variance_simulation import (
     SimulatedBiasVariance,
-    bias_variance,
     simulate_bias_variance,
 )
 from ridgeway.analysis.constraint import (
@@ -28,13 +27,12 @@ from ridgeway.analysis.constraint import (
 from ridgeway.analysis.dynamics import (
     Contraction,
     DivergenceWarning,
-    EarlyStopping,
     Trajectory,
     contraction_rates,
-    early_stopping_alpha,
     gradient_descent,
     gradient_flow,
 )
+from ridgeway.analysis.early_stopping import EarlyStopping, early_stopping_alpha
 from ridgeway.analysis.inference import Inference, coef_inference, condition_numbers, vif
 from ridgeway.analysis.posterior import Posterior, PosteriorPrediction, posterior
 from ridgeway.analysis.scaling import (
