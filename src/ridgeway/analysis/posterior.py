@@ -47,6 +47,17 @@ def _quantile(level: float, dof: np.ndarray) -> FloatArray:
     return np.asarray(stats.t.ppf(0.5 + 0.5 * _check_level(level), dof), dtype=np.float64)
 
 
+def _weights(d: np.ndarray, alphas: np.ndarray) -> tuple[FloatArray, FloatArray]:
+    """Posterior weights g_i = 1/(d_i + α) in span(V), shape (a, k), and h = 1/α off it (a,).
+
+    h is inf at α = 0 (a flat prior: the null-space directions are not identified).
+    """
+    g = 1.0 / (d[None, :] + alphas[:, None])
+    h = np.full(alphas.shape, np.inf)
+    np.divide(1.0, alphas, out=h, where=alphas > 0)
+    return np.asarray(g), h
+
+
 @dataclass(frozen=True, eq=False)
 class PosteriorPrediction:
     """Posterior of the regression function at new rows, for every α.
@@ -122,11 +133,7 @@ class Posterior:
     fit_intercept: bool
 
     def _g(self) -> tuple[FloatArray, FloatArray]:
-        a = self.alphas
-        g = 1.0 / (self.d[None, :] + a[:, None])
-        with np.errstate(divide="ignore"):
-            h = np.where(a > 0, 1.0 / np.where(a > 0, a, 1.0), np.inf)
-        return np.asarray(g), np.asarray(h)
+        return _weights(self.d, self.alphas)
 
     def coef_interval(self, level: float = 0.95) -> tuple[FloatArray, FloatArray]:
         """Central credible intervals of the coefficients: (lower, upper), each (a, p, t)."""
@@ -239,9 +246,7 @@ def posterior(
     sig2, dof = noise_variance(sp, grid, s2, fit_intercept)
     coef = sp.coef_path(grid)  # (a, p, t)
     intercept = sp.intercept(coef)
-    g = 1.0 / (sp.d[None, :] + grid[:, None])
-    with np.errstate(divide="ignore"):
-        h = np.where(grid > 0, 1.0 / np.where(grid > 0, grid, 1.0), np.inf)
+    g, h = _weights(sp.d, grid)
     var_unit = fit.project_coef().quadratic(g, h)  # (a, p)
     coef_std = np.sqrt(var_unit[:, :, None] * sig2[:, None, :])
     if fit_intercept:
