@@ -4,7 +4,7 @@ import os
 from importlib.metadata import PackageNotFoundError, version
 
 from ridgeway.core.moments import Moments
-from ridgeway.linear_model import Ridge, RidgeCV
+from ridgeway.linear_model import LogisticRidge, LogisticRidgeCV, Ridge, RidgeCV
 
 try:
     __version__ = version("ridgeway")
@@ -19,4 +19,12 @@ def load(path: str | os.PathLike[str]) -> Ridge | RidgeCV:
     return load_model(path)  # type: ignore[no-any-return]
 
 
-__all__ = ["Moments", "Ridge", "RidgeCV", "__version__", "load"]
+__all__ = [
+    "LogisticRidge",
+    "LogisticRidgeCV",
+    "Moments",
+    "Ridge",
+    "RidgeCV",
+    "__version__",
+    "load",
+]

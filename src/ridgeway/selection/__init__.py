@@ -10,11 +10,15 @@ from ridgeway.selection.evidence import evidence, log_evidence
 from ridgeway.selection.gcv import gcv
 from ridgeway.selection.grid import alpha_for_df, default_alphas
 from ridgeway.selection.kfold import kfold
+from ridgeway.selection.logistic_alo import alo_curve, alo_linear_predictors
+from ridgeway.selection.logistic_cv import logistic_alphas
 from ridgeway.selection.loo import loo
 
 __all__ = [
     "Curve",
     "GridEdgeWarning",
+    "alo_curve",
+    "alo_linear_predictors",
     "alpha_for_df",
     "default_alphas",
     "evidence",
@@ -22,6 +26,7 @@ __all__ = [
     "hkb",
     "kfold",
     "log_evidence",
+    "logistic_alphas",
     "loo",
     "lw",
     "select",
