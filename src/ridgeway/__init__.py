@@ -12,7 +12,9 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
 
-def load(path: str | os.PathLike[str]) -> Ridge | RidgeCV:
+def load(
+    path: str | os.PathLike[str],
+) -> Ridge | RidgeCV | LogisticRidge | LogisticRidgeCV:
     """Load a model saved with ``model.save(path)`` (safe: no pickle is ever read)."""
     from ridgeway.io.model_files import load_model
 

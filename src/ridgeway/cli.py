@@ -5,11 +5,17 @@
     ridgeway fit                                  # demo: ESL prostate data, train split
     ridgeway fit data.csv --target y --cv 10 --rule 1se --save model.npz
     ridgeway fit data.csv --target y --alpha 2 --standardize
+    ridgeway fit data.csv --target species        # a class column: logistic ridge
     ridgeway predict model.npz new.parquet -o predictions.csv
 
 Without ``--alpha``, ``fit`` chooses α over a grid spanning the spectrum (exact leave-one-out
 by default) and prints, next to the chosen α, the α that each of the other criteria would pick
 on the same data, all from one factorization.
+
+A categorical target (text, categories, booleans, two distinct whole numbers; or any class
+codes with ``--task classify``) is classified instead: L2-penalized logistic regression with α
+chosen by stratified K-fold cross-validation or approximate leave-one-out (see
+:mod:`ridgeway.cli_classify`).
 
 Every error (missing file, unknown column, non-numeric data, bad model file, ...) is printed as
 one line starting with ``error:`` on standard error, with exit status 2.
@@ -38,6 +44,15 @@ from scipy import stats
 
 from ridgeway._validation import message
 from ridgeway.analysis import check_feature_scales, coef_inference, condition_numbers
+from ridgeway.cli_classify import (
+    TASKS,
+    auto_reason,
+    fit_classifier,
+    is_classifier,
+    parse_cv,
+    prediction_rows,
+    read_target,
+)
 from ridgeway.datasets import load_prostate
 from ridgeway.io.model_files import load_model
 from ridgeway.io.readers import read_table, table_to_matrix, table_to_xy
@@ -99,7 +114,10 @@ def _build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``ridgeway`` command and its subcommands."""
     parser = _Parser(
         prog="ridgeway",
-        description="Ridge regression from the command line (CSV or Parquet files).",
+        description=(
+            "Ridge regression and L2-penalized logistic regression from the command line "
+            "(CSV or Parquet files)."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"ridgeway {_version()}")
     sub = parser.add_subparsers(
@@ -108,12 +126,16 @@ def _build_parser() -> argparse.ArgumentParser:
 
     fit = sub.add_parser(
         "fit",
-        help="fit a ridge model and print its coefficients",
+        help="fit a ridge model (or a logistic one, to classify) and print its coefficients",
         description=(
             "Fit ridge regression to DATA (CSV or Parquet) and print the coefficients in "
             "original units, the intercept, effective degrees of freedom and training R². "
             "Without --alpha, α is chosen from the data (by --cv, exact leave-one-out by "
             "default) and a table shows the α each criterion would pick. "
+            "A categorical target (see --task) is classified instead, by L2-penalized logistic "
+            "regression (LogisticRidgeCV, multinomial for 3 or more classes): the output lists "
+            "the classes, the coefficients (for two classes, of the log-odds of the second), "
+            "the chosen α and the cross-validated log-loss and accuracy. "
             f"Without DATA, fit the {_DEMO_SOURCE}: train split, target lpsa, and report the "
             "test-split error too."
         ),
@@ -132,6 +154,17 @@ def _build_parser() -> argparse.ArgumentParser:
         help="comma-separated predictor columns (default: every column except the target)",
     )
     fit.add_argument(
+        "--task",
+        choices=TASKS,
+        default="auto",
+        help=(
+            "auto (default): classify when the target holds text, categories or booleans, or "
+            "exactly two distinct whole numbers (such as 0/1), and regress otherwise; regress: "
+            "ridge regression; classify: logistic ridge regression, also of integer class codes "
+            "with three or more values (0/1/2, which auto regresses)"
+        ),
+    )
+    fit.add_argument(
         "--alpha",
         type=float,
         metavar="A",
@@ -144,7 +177,8 @@ def _build_parser() -> argparse.ArgumentParser:
             "how to choose α: loo (exact leave-one-out, the default), gcv (generalized "
             "cross-validation), K (an integer ≥ 2: K-fold cross-validation, folds in row "
             "order), evidence (maximum marginal likelihood), hkb or lw (the Hoerl–Kennard–"
-            "Baldwin and Lawless–Wang constants)"
+            "Baldwin and Lawless–Wang constants). To classify: K (stratified K-fold, no "
+            "shuffling; default 5) or alo (approximate leave-one-out)"
         ),
     )
     fit.add_argument(
@@ -152,7 +186,7 @@ def _build_parser() -> argparse.ArgumentParser:
         choices=("min", "1se"),
         help=(
             "min: the α of least error (default); 1se: the largest α within one standard "
-            "error of it (loo and K-fold only)"
+            "error of it (loo and K-fold only; to classify, K-fold and alo)"
         ),
     )
     fit.add_argument(
@@ -170,13 +204,22 @@ def _build_parser() -> argparse.ArgumentParser:
             "Predict with a model saved by 'ridgeway fit --save'. DATA must contain the model's "
             "feature columns (other columns, such as the target, are ignored). Predictions are "
             "written as CSV with a column 'prediction' (or prediction_0, prediction_1, ... for "
-            "several targets)."
+            "several targets). For a classifier, 'prediction' holds the predicted class labels; "
+            "--proba adds the class probabilities."
         ),
     )
     predict.add_argument("model", metavar="MODEL", help="a model file written by ridgeway")
     predict.add_argument("data", metavar="DATA", help="a .csv, .csv.gz, .parquet or .pq file")
     predict.add_argument(
         "-o", "--output", metavar="OUT", help="write the CSV here (default stdout)"
+    )
+    predict.add_argument(
+        "--proba",
+        action="store_true",
+        help=(
+            "classifiers only: after 'prediction', one column proba_<class> per class (in sorted "
+            "class order) with the predicted probability of that class"
+        ),
     )
     return parser
 
@@ -306,6 +349,10 @@ def _parse_cv(text: str) -> int | str | None:
         return None
     if value in _NAMED_CV:
         return value
+    if value == "alo":
+        raise ValueError(
+            message("--cv", _CV_RULE + " for a regression", "'alo', for classification only")
+        )
     try:
         folds = int(value)
     except ValueError:
@@ -315,8 +362,8 @@ def _parse_cv(text: str) -> int | str | None:
     return folds
 
 
-def _selection(args: argparse.Namespace) -> _Selection:
-    """Check --alpha, --cv and --rule together, before any data are read."""
+def _check_exclusive(args: argparse.Namespace) -> None:
+    """Refuse --alpha together with --cv or --rule (for either task)."""
     if args.alpha is not None:
         for flag, value in (("--cv", args.cv), ("--rule", args.rule)):
             if value is not None:
@@ -324,6 +371,12 @@ def _selection(args: argparse.Namespace) -> _Selection:
                     f"use either --alpha or {flag}, not both: --alpha fixes α, while {flag} "
                     "is for choosing α from the data"
                 )
+
+
+def _selection(args: argparse.Namespace) -> _Selection:
+    """Check --alpha, --cv and --rule together for a regression, before any data are read."""
+    _check_exclusive(args)
+    if args.alpha is not None:
         return _Selection(float(args.alpha), None, "min")
     cv = None if args.cv is None else _parse_cv(args.cv)
     rule = "min" if args.rule is None else str(args.rule)
@@ -498,14 +551,51 @@ def _criteria_table(picks: Sequence[_Pick]) -> Table:
 
 
 def _fit(args: argparse.Namespace, console: Console) -> int:
-    """The ``fit`` subcommand."""
-    choice = _selection(args)
+    """The ``fit`` subcommand: regression, or classification of a categorical target.
+
+    The options are checked before any data are read, as far as the task is known: with
+    ``--task auto`` it is known only once the target column has been read.
+    """
+    _check_exclusive(args)
+    if args.task == "classify":
+        if args.data is None:
+            raise _UsageError(
+                "--task classify needs DATA: the built-in prostate data are a regression "
+                "(see 'ridgeway fit --help')"
+            )
+        parse_cv(args.cv)
+    elif args.task == "regress" or args.data is None:
+        _selection(args)
+    elif args.cv is not None and args.cv.strip().lower() != "alo":
+        _parse_cv(args.cv)  # auto: --cv must suit some task (alo suits classification only)
     _check_new_file(args.save, args.force)
     features = None
     if args.features is not None:
         features = [c.strip() for c in args.features.split(",") if c.strip()]
-    test: tuple[np.ndarray, np.ndarray] | None = None
     if args.data is None:
+        return _fit_regression(args, console, None, features)
+    if args.target is None:
+        raise _UsageError("--target is required when DATA is given (see 'ridgeway fit --help')")
+    table = read_table(args.data)
+    if args.task != "regress":
+        target = read_target(table, args.target)
+        reason = "--task classify" if args.task == "classify" else auto_reason(target)
+        if reason is not None:
+            fit_classifier(args, console, table, target, reason, features)
+            return EXIT_OK
+    return _fit_regression(args, console, table, features)
+
+
+def _fit_regression(
+    args: argparse.Namespace,
+    console: Console,
+    table: pa.Table | None,
+    features: list[str] | None,
+) -> int:
+    """``fit`` for ridge regression: of ``table``, or of the prostate demo without DATA."""
+    choice = _selection(args)
+    test: tuple[np.ndarray, np.ndarray] | None = None
+    if table is None:
         target = args.target if args.target is not None else _DEMO_TARGET
         if target != _DEMO_TARGET:
             raise ValueError(
@@ -526,12 +616,12 @@ def _fit(args: argparse.Namespace, console: Console) -> int:
         test = (X_all[~mask], y_all[~mask])
         source = f"{_DEMO_SOURCE}; fitted on the train split, tested on the test split"
     else:
-        if args.target is None:
-            raise _UsageError("--target is required when DATA is given (see 'ridgeway fit --help')")
         target = args.target
         try:
-            X, y, names = table_to_xy(read_table(args.data), target, features)
+            X, y, names = table_to_xy(table, target, features)
         except ValueError as exc:
+            if f"column {target!r} must be numeric" in str(exc):
+                raise ValueError(f"{exc} (to classify it, use --task classify)") from None
             if features is None and "must be numeric" in str(exc):
                 raise ValueError(f"{exc} (choose the predictors with --features)") from None
             raise
@@ -600,6 +690,14 @@ def _fit(args: argparse.Namespace, console: Console) -> int:
 def _predict(args: argparse.Namespace, console: Console) -> int:
     """The ``predict`` subcommand."""
     model = load_model(args.model)
+    if args.proba and not is_classifier(model):
+        raise ValueError(
+            message(
+                "--proba",
+                "used with a classifier model",
+                f"a {type(model).__name__} model, which predicts numbers",
+            )
+        )
     table = read_table(args.data)
     names = getattr(model, "feature_names_in_", None)
     if names is not None:
@@ -616,7 +714,7 @@ def _predict(args: argparse.Namespace, console: Console) -> int:
                 )
             )
         X, _ = table_to_matrix(table, wanted)
-        pred = model.predict(_named_table(X, wanted))
+        X_in: np.ndarray | pa.Table = _named_table(X, wanted)
     else:
         if table.num_columns != model.n_features_in_:
             raise ValueError(
@@ -627,30 +725,33 @@ def _predict(args: argparse.Namespace, console: Console) -> int:
                     f"{table.num_columns} columns",
                 )
             )
-        X, _ = table_to_matrix(table)
-        pred = model.predict(X)
-    pred = np.asarray(pred, dtype=np.float64)
-    if pred.ndim == 1:
-        header = ["prediction"]
-        rows = pred[:, None]
+        X_in, _ = table_to_matrix(table)
+    rows: list[list[str]]
+    if is_classifier(model):
+        header, rows = prediction_rows(model, X_in, args.proba)
     else:
-        header = [f"prediction_{k}" for k in range(pred.shape[1])]
-        rows = pred
+        pred = np.asarray(model.predict(X_in), dtype=np.float64)
+        if pred.ndim == 1:
+            header = ["prediction"]
+            pred = pred[:, None]
+        else:
+            header = [f"prediction_{k}" for k in range(pred.shape[1])]
+        rows = [[repr(float(v)) for v in row] for row in pred]
     if args.output is None:
         _write_csv(sys.stdout, header, rows)
     else:
         buffer = io.StringIO()
         _write_csv(buffer, header, rows)
         Path(args.output).write_text(buffer.getvalue())
-        console.print(Text(f"wrote {rows.shape[0]} predictions to {args.output}"))
+        console.print(Text(f"wrote {len(rows)} predictions to {args.output}"))
     return EXIT_OK
 
 
-def _write_csv(out: TextIO, header: list[str], rows: np.ndarray) -> None:
-    """Write a float matrix as CSV, every value in its shortest round-trip form."""
+def _write_csv(out: TextIO, header: list[str], rows: Sequence[Sequence[str]]) -> None:
+    """Write rows of text (numbers already in their shortest round-trip form) as CSV."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows([repr(float(v)) for v in row] for row in rows)
+    writer.writerows(rows)
 
 
 def _one_line(exc: object) -> str:

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pytest
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import Ridge as SklearnRidge
-from sklearn.model_selection import GroupKFold, KFold
+from sklearn.model_selection import GroupKFold, KFold, StratifiedKFold
 
 import ridgeway
 from ridgeway.io.model_files import (
@@ -29,7 +29,7 @@ from ridgeway.io.model_files import (
     model_classes,
     save_model,
 )
-from ridgeway.linear_model import Ridge, RidgeCV
+from ridgeway.linear_model import LogisticRidge, LogisticRidgeCV, Ridge, RidgeCV
 
 NOT_A_MODEL = "is not a ridgeway model file (truncated or corrupted)"
 
@@ -451,7 +451,10 @@ def test_unfitted_is_refused(tmp_path: Path) -> None:
 
 def test_unregistered_class_is_refused(tmp_path: Path, data: tuple[np.ndarray, np.ndarray]) -> None:
     X, y = data
-    expected = r"^estimator must be an instance of Ridge, RidgeCV; got '{}'$"
+    expected = (
+        r"^estimator must be an instance of LogisticRidge, LogisticRidgeCV, Ridge, RidgeCV; "
+        r"got '{}'$"
+    )
     with pytest.raises(TypeError, match=expected.format("Ridge")):
         save_model(SklearnRidge().fit(X, y), tmp_path / "m.npz")
 
@@ -474,7 +477,12 @@ def test_unstorable_attribute_is_refused(
 
 
 def test_registry_whitelist() -> None:
-    assert model_classes() == {"Ridge": Ridge, "RidgeCV": RidgeCV}
+    assert model_classes() == {
+        "Ridge": Ridge,
+        "RidgeCV": RidgeCV,
+        "LogisticRidge": LogisticRidge,
+        "LogisticRidgeCV": LogisticRidgeCV,
+    }
 
 
 # --- refusing to load -------------------------------------------------------------------------
@@ -595,7 +603,8 @@ def test_unknown_class(saved: Path) -> None:
     with pytest.raises(ModelFileError) as info:
         load_model(saved)
     assert str(info.value) == (
-        "model file must be a model of a known class ('Ridge', 'RidgeCV'); "
+        "model file must be a model of a known class ('LogisticRidge', 'LogisticRidgeCV', "
+        "'Ridge', 'RidgeCV'); "
         f"got {str(saved)!r} holding class 'os.system'"
     )
 
@@ -627,3 +636,114 @@ def test_metadata_wrong_dtype(saved: Path) -> None:
     _rewrite(saved, lambda m: m.update(__meta__=np.arange(3)))
     with pytest.raises(ModelFileError, match=r"whose metadata are of dtype int64$"):
         load_model(saved)
+
+
+# --- classifiers: LogisticRidge and LogisticRidgeCV --------------------------------------------
+
+
+def _labels(kind: str, score: np.ndarray) -> Any:
+    """Class labels of the given kind from a score: two classes, or three for "multi"."""
+    cut = np.digitize(score, [-0.5, 0.5])
+    return {
+        "str": np.where(score > 0, "yes", "no"),
+        "object-str": np.where(score > 0, "spam", "ham").astype(object),
+        "int": np.where(score > 0, 7, -3),
+        "bool": score > 0,
+        "float": np.where(score > 0, 1.0, 0.0),
+        "multi": cut,
+        "multi-str": np.array(["low", "mid", "high"], dtype=object)[cut],
+    }[kind]
+
+
+@pytest.fixture
+def class_data() -> tuple[pa.Table, np.ndarray]:
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(60, 3))
+    score = X @ np.array([1.5, -1.0, 0.3]) + 0.5 * rng.normal(size=60)
+    return pa.table({name: X[:, j] for j, name in enumerate(("x0", "x1", "x2"))}), score
+
+
+def _fit_quietly(model: Any, X: Any, y: Any) -> Any:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # grid-edge warnings of the small explicit grids
+        return model.fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "kind", ["str", "object-str", "int", "bool", "float", "multi", "multi-str"]
+)
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: LogisticRidge(alpha=0.7),
+        lambda: LogisticRidge(alpha=0.2, standardize=True, penalty_factor=np.array([1, 0, 2.0])),
+        lambda: LogisticRidgeCV(n_alphas=8, cv=3),
+        lambda: LogisticRidgeCV(alphas=[0.1, 1.0, 10.0], cv=3, rule="1se", scoring="accuracy"),
+        lambda: LogisticRidgeCV(n_alphas=6, cv="alo", scoring="roc_auc"),  # se is None
+    ],
+    ids=["ridge", "ridge-penalty-factor", "cv", "cv-1se-list-grid", "alo-auc"],
+)
+def test_round_trip_classifiers(
+    tmp_path: Path, class_data: tuple[pa.Table, np.ndarray], kind: str, make: Any
+) -> None:
+    X, score = class_data
+    y = _labels(kind, score)
+    model = _fit_quietly(make(), X, y)
+    path = tmp_path / "clf.npz"
+    model.save(path)
+    loaded = ridgeway.load(path)
+    _assert_same_state(model, loaded)  # classes_ in their dtype, cv_results_, coefs_path_, ...
+    assert loaded.classes_.tolist() == model.classes_.tolist()
+    assert [type(c) for c in loaded.classes_] == [type(c) for c in model.classes_]
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+    np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+    np.testing.assert_array_equal(loaded.decision_function(X), model.decision_function(X))
+
+
+def test_logistic_cv_file_layout(tmp_path: Path, class_data: tuple[pa.Table, np.ndarray]) -> None:
+    X, score = class_data
+    model = _fit_quietly(LogisticRidgeCV(n_alphas=5, cv="alo", scoring="roc_auc"), X, score > 0)
+    assert model.cv_results_["se"] is None
+    path = tmp_path / "m.npz"
+    save_model(model, path)
+    with np.load(path, allow_pickle=False) as npz:
+        names = set(npz.files)
+        meta = json.loads(str(npz["__meta__"]))
+    assert {"classes_", "coef_", "coefs_path_", "intercepts_path_", "feature_names_in_"} <= names
+    assert {"cv_results_[alphas]", "cv_results_[log_loss]", "cv_results_[roc_auc]"} <= names
+    assert "cv_results_[se]" not in names  # None is kept in the JSON
+    items = dict(meta["attributes"]["cv_results_"]["items"])
+    assert items["se"] == {"type": "NoneType", "value": None}
+    assert meta["class"] == "LogisticRidgeCV"
+    assert meta["params"]["cv"] == {"type": "str", "value": "alo"}
+    assert meta["arrays"]["classes_"]["dtype"] == "|b1"
+
+
+@pytest.mark.parametrize("splitter", [StratifiedKFold(3), KFold(4)])
+def test_logistic_splitter_cv_is_refused(
+    tmp_path: Path, class_data: tuple[pa.Table, np.ndarray], splitter: Any
+) -> None:
+    X, score = class_data
+    model = _fit_quietly(LogisticRidgeCV(n_alphas=4, cv=splitter), X, score > 0)
+    with pytest.raises(TypeError) as info:
+        model.save(tmp_path / "m.npz")
+    assert str(info.value) == (
+        "parameter 'cv' must be None, a number, a string, a list of these or an array to be "
+        f"stored exactly (an object such as a splitter cannot be); got {splitter!r}"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_tampered_classes_are_detected(
+    tmp_path: Path, class_data: tuple[pa.Table, np.ndarray]
+) -> None:
+    X, score = class_data
+    path = tmp_path / "m.npz"
+    LogisticRidge().fit(X, _labels("str", score)).save(path)
+
+    def change(members: dict[str, np.ndarray]) -> None:
+        members["classes_"] = members["classes_"][::-1].copy()  # swap the labels
+
+    _rewrite(path, change)
+    with pytest.raises(ModelFileError, match=r"array 'classes_' fails its SHA-256 check"):
+        load_model(path)

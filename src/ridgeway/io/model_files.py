@@ -3,7 +3,9 @@
 Layout of a model file (a zip archive readable by ``numpy.load(path, allow_pickle=False)``):
 
 - one ``.npy`` member per array-valued fitted attribute, under the attribute's name
-  (``coef_``, ``feature_names_in_``, ...); strings are stored as fixed-width unicode;
+  (``coef_``, ``feature_names_in_``, a classifier's ``classes_``, ...) in its own dtype;
+  strings are stored as fixed-width unicode, and an object array of strings (feature names,
+  labels from a pandas column) is restored as an object array of ``str``;
 - one member ``__param__<name>`` per array-valued constructor parameter (``penalty_factor``);
 - one member ``<name>[<key>]`` per array in a dict-valued fitted attribute (``cv_results_``:
   ``cv_results_[alphas]``, ``cv_results_[mean]``, ...); its other entries (None, numbers,
@@ -66,13 +68,17 @@ def model_classes() -> dict[str, type]:
     """Return the whitelist of estimator classes that model files may hold, by class name.
 
     Only these classes are saved or loaded; the class name stored in a file is looked up here
-    and nothing is imported by name from the file. Register a class by adding it to the list.
+    and nothing is imported by name from the file. Register a class by adding it to the list:
+    every fitted attribute must be an array (numeric, boolean or text), a scalar, a string,
+    None, or a dict of these with string keys.
     """
     from ridgeway import linear_model
 
     classes: list[type] = [
         linear_model.Ridge,
         linear_model.RidgeCV,
+        linear_model.LogisticRidge,
+        linear_model.LogisticRidgeCV,
     ]
     return {cls.__name__: cls for cls in classes}
 

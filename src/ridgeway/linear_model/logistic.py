@@ -61,9 +61,7 @@ def _as_design(est: Any, X: Any) -> Any:
     return Xa
 
 
-def validated_logistic_input(
-    est: Any, X: Any, y: Any, sample_weight: Any, *, who: str
-) -> LogisticInput:
+def validated_logistic_input(est: Any, X: Any, y: Any, sample_weight: Any) -> LogisticInput:
     """Check X, the class labels, weights and penalty parameters once, with clear messages."""
     Xa = _as_design(est, X)
     n, p = Xa.shape
@@ -262,7 +260,7 @@ class LogisticRidge(LogisticModel):
         solver = check_choice(self.solver, "solver", LOGISTIC_SOLVERS)
         tol, max_iter = check_tol_iter(self.tol, self.max_iter)
         alpha = float(check_alpha(self.alpha, 1)[0])
-        data = validated_logistic_input(self, X, y, sample_weight, who="LogisticRidge")
+        data = validated_logistic_input(self, X, y, sample_weight)
         sol = solve_logistic(
             data.problem, alpha, solver, tol=tol, max_iter=max_iter, who="LogisticRidge"
         )

@@ -70,7 +70,7 @@ def logistic_alphas(pr: LogisticProblem, n_alphas: int = 50) -> FloatArray:
     if d.size == 0:
         return np.geomspace(1e-3, 1e3, n_alphas)
     if d.size == 1:
-        return np.geomspace(d[0] / 100.0, d[0] * 100.0, n_alphas)
+        return np.geomspace(d[0] / 1e4, d[0] * 100.0, n_alphas)
     target = np.array([d.size - 0.05, 0.05])
 
     def df_at(x: FloatArray) -> FloatArray:
