@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck bench bench-select clean
+.PHONY: demo test lint typecheck bench bench-select bench-logistic clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ bench: $(STAMP)
 
 bench-select: $(STAMP)
 	$(BIN)/python benchmarks/bench_select.py
+
+bench-logistic: $(STAMP)
+	$(BIN)/python benchmarks/bench_logistic.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
