@@ -7,6 +7,7 @@
     ridgeway fit data.csv --target y --alpha 2 --standardize
     ridgeway fit data.csv --target species        # a class column: logistic ridge
     ridgeway predict model.npz new.parquet -o predictions.csv
+    ridgeway inverse shaw --n 256 --noise 0.01    # Tikhonov on a test problem, λ by each rule
 
 Without ``--alpha``, ``fit`` chooses α over a grid spanning the spectrum (exact leave-one-out
 by default) and prints, next to the chosen α, the α that each of the other criteria would pick
@@ -53,6 +54,7 @@ from ridgeway.cli_classify import (
     prediction_rows,
     read_target,
 )
+from ridgeway.cli_inverse import add_inverse_parser, run_inverse
 from ridgeway.datasets import load_prostate
 from ridgeway.io.model_files import load_model
 from ridgeway.io.readers import read_table, table_to_matrix, table_to_xy
@@ -221,6 +223,7 @@ def _build_parser() -> argparse.ArgumentParser:
             "class order) with the predicted probability of that class"
         ),
     )
+    add_inverse_parser(sub)
     return parser
 
 
@@ -815,6 +818,8 @@ def _run(argv: Sequence[str] | None, console: Console) -> int:
         return stop.code if isinstance(stop.code, int) else EXIT_OK
     if args.command == "fit":
         return _fit(args, console)
+    if args.command == "inverse":
+        return run_inverse(args, console)
     return _predict(args, console)
 
 

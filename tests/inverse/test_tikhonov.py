@@ -156,3 +156,18 @@ def test_bad_b():
     b[0] = np.nan
     with pytest.raises(ValueError, match="b must be finite"):
         tikhonov(A, b)
+
+
+def test_linear_operator_goes_to_the_hybrid_method():
+    from scipy.sparse.linalg import aslinearoperator
+
+    A, b, x = problems.blur(32, band=6, sigma=1.5)
+    bn = problems.add_noise(b, 0.01, seed=1)
+    res = tikhonov(aslinearoperator(A), bn)
+    assert res.solver == "hybrid" and res.method == "gcv" and res.info["iterations"] > 0
+    direct = tikhonov(A.toarray(), bn, lambdas=np.geomspace(1e-4, 1.0, 200))
+    nx = np.linalg.norm(x)
+    best = min(np.linalg.norm(direct.solution_at(lam) - x) / nx for lam in direct.path.lambdas)
+    assert np.linalg.norm(res.x - x) / nx <= 1.5 * best
+    with pytest.raises(ValueError, match="method must be 'gcv' or 'discrepancy'"):
+        tikhonov(aslinearoperator(A), bn, method="lcurve")

@@ -74,9 +74,9 @@ class TikhonovResult:
     choice : object
         The rule's result (:class:`ridgeway.inverse.choice.ParameterChoice`): its curve over
         the grid, the index, the diagnostic text and whether it is reliable.
-    path : TikhonovPath or None
-        Norms and filter factors for every λ of the grid (None for the hybrid method, whose
-        curve lives in ``info``).
+    path : TikhonovPath
+        Norms and filter factors for every λ of the grid (for the hybrid method: of the final
+        projected problem; its iteration history is in ``info``).
     solver : str
     picard : tuple of (bool, str) or None
         Whether the discrete Picard condition appears to hold, and why.
@@ -111,8 +111,9 @@ class TikhonovResult:
 def _as_operator_or_matrix(A: Any) -> Any:
     if isinstance(A, LinearOperator):
         return A
-    if sp.issparse(A):
-        return sp.csr_matrix(A, dtype=np.float64)
+    if bool(sp.issparse(A)):
+        Asp: Any = A
+        return sp.csr_matrix(Asp, dtype=np.float64)
     arr = np.asarray(A, dtype=np.float64)
     if arr.ndim != 2 or 0 in arr.shape:
         raise ValueError(message("A", "a non-empty 2-D matrix or a LinearOperator", arr.shape))
@@ -128,7 +129,7 @@ def _regularizer(L: Any, n: int) -> Any:
     if isinstance(L, str):
         choice = check_choice(L, "L", ("identity", "first", "second"))
         return difference_operator(n, 1 if choice == "first" else 2).toarray()
-    if sp.issparse(L):
+    if bool(sp.issparse(L)):
         mat = np.asarray(L.toarray(), dtype=np.float64)
     else:
         mat = np.asarray(L, dtype=np.float64)
@@ -161,7 +162,7 @@ def default_lambdas(gamma: FloatArray, n_lambdas: int = _N_LAMBDAS) -> FloatArra
 def _svd_route(
     A: Any, b: FloatArray, x_prior: FloatArray, lambdas: FloatArray | None
 ) -> tuple[TikhonovPath, Any]:
-    dense = A.toarray() if sp.issparse(A) else A
+    dense = A.toarray() if bool(sp.issparse(A)) else A
     U, s, Vt = np.linalg.svd(dense, full_matrices=False)
     bt = b - dense @ x_prior
     keep = s > s[0] * np.finfo(float).eps * max(dense.shape) if s.size else s > 0
@@ -185,7 +186,7 @@ def _gsvd_route(
 ) -> tuple[TikhonovPath, Any]:
     from ridgeway.inverse.gsvd import gsvd_path
 
-    dense = A.toarray() if sp.issparse(A) else A
+    dense = A.toarray() if bool(sp.issparse(A)) else A
     return gsvd_path(dense, L, b, x_prior, lambdas, default_lambdas)  # type: ignore[no-any-return]
 
 
@@ -195,7 +196,7 @@ def tikhonov(
     *,
     L: Any = None,
     x_prior: Any = None,
-    method: str = "lcurve",
+    method: str | None = None,
     noise_norm: float | None = None,
     lambdas: Any = None,
     solver: str = "auto",
@@ -214,9 +215,11 @@ def tikhonov(
         :func:`difference_operator`). Default: the identity.
     x_prior : array-like of shape (n,), optional
         x₀, the solution the penalty pulls towards (default 0).
-    method : {"lcurve", "gcv", "discrepancy", "quasi", "ncp"}, default "lcurve"
+    method : {"lcurve", "gcv", "discrepancy", "quasi", "ncp"}, optional
         The rule choosing λ (:mod:`ridgeway.inverse.choice`); "discrepancy" needs
-        ``noise_norm`` and takes the safety factor ``tau``.
+        ``noise_norm`` and takes the safety factor ``tau``. Default: "lcurve" for the direct
+        solvers; "gcv" (weighted GCV, as IR Tools' hybrid methods) for ``hybrid``, which takes
+        only "gcv" and "discrepancy" because it never has the whole λ curve.
     noise_norm : float, optional
         ‖e‖, the norm of the noise in b (the discrepancy principle's δ).
     lambdas : array-like of shape (a,) or float, optional
@@ -244,7 +247,8 @@ def tikhonov(
     """
     from ridgeway.inverse import choice as rules
 
-    method = check_choice(method, "method", METHODS)
+    if method is not None:
+        method = check_choice(method, "method", METHODS)
     solver = check_choice(solver, "solver", _SOLVERS)
     Aop = _as_operator_or_matrix(A)
     m, n = Aop.shape
@@ -258,7 +262,9 @@ def tikhonov(
         raise ValueError(message("x_prior", f"a vector of length n = {n}", x0.shape))
     if method == "discrepancy":
         if noise_norm is None or not np.isfinite(noise_norm) or noise_norm <= 0:
-            raise ValueError(message("noise_norm", "a positive number for 'discrepancy'", noise_norm))
+            raise ValueError(
+                message("noise_norm", "a positive number for 'discrepancy'", noise_norm)
+            )
     grid: FloatArray | None = None
     if lambdas is not None:
         grid = np.sort(np.asarray(lambdas, dtype=np.float64).reshape(-1))
@@ -266,12 +272,21 @@ def tikhonov(
             raise ValueError(message("lambdas", "non-empty, finite and positive", grid))
     Lmat = None if isinstance(Aop, LinearOperator) and L is None else _regularizer(L, n)
     if solver == "auto":
-        solver = "hybrid" if isinstance(Aop, LinearOperator) else ("svd" if Lmat is None else "gsvd")
+        solver = (
+            "hybrid" if isinstance(Aop, LinearOperator) else ("svd" if Lmat is None else "gsvd")
+        )
+    rule: str = method if method is not None else ("gcv" if solver == "hybrid" else "lcurve")
     if solver == "hybrid":
         from ridgeway.inverse.iterative import hybrid_for_tikhonov
 
-        return hybrid_for_tikhonov(  # type: ignore[no-any-return]
-            Aop, bv, L=Lmat, x_prior=x0, method=method, noise_norm=noise_norm, tau=tau,
+        return hybrid_for_tikhonov(
+            Aop,
+            bv,
+            L=Lmat,
+            x_prior=x0,
+            method=rule,
+            noise_norm=noise_norm,
+            tau=tau,
             callback=callback,
         )
     if isinstance(Aop, LinearOperator):
@@ -287,7 +302,7 @@ def tikhonov(
         lam = float(path.lambdas[0])
         chosen = None
     else:
-        if method == "discrepancy":
+        if rule == "discrepancy":
             assert noise_norm is not None
             chosen = rules.discrepancy(path, float(noise_norm), tau=tau)
         else:
@@ -296,6 +311,6 @@ def tikhonov(
                 "gcv": rules.gcv,
                 "quasi": rules.quasi_optimality,
                 "ncp": rules.ncp,
-            }[method](path)
+            }[rule](path)
         lam = float(chosen.lam)
-    return TikhonovResult(solution(lam), lam, method, chosen, path, solver, picard, {}, solution)
+    return TikhonovResult(solution(lam), lam, rule, chosen, path, solver, picard, {}, solution)
