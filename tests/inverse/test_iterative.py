@@ -299,7 +299,7 @@ def test_hybrid_callback_reports_exact_norms():
 
 
 def test_local_minima_count_plateaus_once():
-    from ridgeway.inverse.iterative import _local_minima
+    from ridgeway.inverse._projected import _local_minima
 
     # a plateau on the left (with rounding noise), an interior minimum, a rising end
     v = np.r_[np.full(10, 1.0) * (1 + 1e-13 * (np.arange(10) % 2)), 2.0, 3.0, 0.5, 0.7, 4.0]
