@@ -25,6 +25,7 @@ problem at a time, warm-started the same way.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -100,8 +101,6 @@ def _sequential(
     pr: LogisticProblem, al: FloatArray, S: FloatArray, tol: float, max_iter: int
 ) -> LogisticPath:
     """One problem and one α at a time through :func:`solve_logistic` (large q)."""
-    import dataclasses
-
     p = pr.X.shape[1]
     R, K = S.shape[1], pr.n_classes_param
     a = al.size

@@ -25,7 +25,7 @@ from ridgeway._validation import (
     check_penalty_factor,
     message,
 )
-from ridgeway.core.logistic_loss import LogisticProblem, logistic_problem
+from ridgeway.core.logistic_loss import LogisticProblem, _moments, logistic_problem
 
 __all__ = ["LogisticInput", "LogisticModel", "LogisticRidge", "validated_logistic_input"]
 
@@ -107,24 +107,11 @@ def validated_logistic_input(est: Any, X: Any, y: Any, sample_weight: Any) -> Lo
     pr = logistic_problem(Xa, Y, sw, factor, bool(est.fit_intercept))
     if est.standardize:
         # penalize coefficients of the standardized columns: π_j · sd_j² in X's units
-        sd = pr.scale if est.fit_intercept else _centered_sd(pr)
+        sd = pr.scale if est.fit_intercept else _moments(pr.X, pr.sample_weight, True)[1]
         pr = LogisticProblem(
             pr.X, pr.Y, pr.sample_weight, factor * sd**2, pr.fit_intercept, pr.center, pr.scale
         )
     return LogisticInput(Xa, labels, classes, sw, factor, pr)
-
-
-def _centered_sd(pr: LogisticProblem) -> FloatArray:
-    """Weighted sd about the weighted mean (for standardize without intercept); 1 if constant."""
-    X: Any = pr.X
-    w = pr.sample_weight
-    sw = float(w.sum())
-    m = np.asarray(X.T @ w).ravel() / sw
-    sparse = bool(sp.issparse(X))
-    sq = (np.asarray(X.multiply(X).T @ w).ravel() if sparse else (X * X).T @ w) / sw
-    var = np.maximum(sq - m**2, 0.0)
-    sd = np.sqrt(var)
-    return np.asarray(np.where(sd <= 1e-12 * np.maximum(np.abs(m), 1.0), 1.0, sd))
 
 
 class LogisticModel(LinearClassifierMixin, ClassifierMixin, BaseEstimator):

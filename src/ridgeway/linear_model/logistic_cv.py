@@ -37,42 +37,16 @@ _METRICS = {"neg_log_loss": "log_loss", "accuracy": "accuracy", "roc_auc": "roc_
 def _alo_curves(
     pr: LogisticProblem, path: LogisticPath, scoring: str
 ) -> dict[str, tuple[Curve, FloatArray]]:
-    """ALO curves (lower is better) and per-α mean values of each metric from the whole-data path."""
-    from ridgeway.selection.logistic_alo import alo_curve, alo_linear_predictors
+    """ALO curves (lower is better) and the per-α values of each metric, from the whole-data path."""
+    from ridgeway.selection.logistic_alo import alo_scores
 
-    a = path.alphas.size
-    V = path.V[:, :, 0, :]
-    c = path.c[:, 0, :]
-    ll = alo_curve(pr, path.alphas, V, c)
-    out = {"log_loss": (ll, ll.mean[:, 0])}
-    s = pr.sample_weight
-    keep = s > 0
-    sk = s[keep]
-    acc = np.zeros(a)
-    acc_se = np.zeros(a)
-    auc = np.full(a, np.nan)
-    for i in range(a):
-        eta = alo_linear_predictors(pr, float(path.alphas[i]), V[i], c[i])[keep]
-        Y = pr.Y[keep]
-        if eta.shape[1] == 1:
-            hit = (eta[:, 0] > 0) == (Y[:, 0] > 0.5)
-        else:
-            hit = eta.argmax(axis=1) == Y.argmax(axis=1)
-        h = hit.astype(np.float64)
-        acc[i] = h @ sk / sk.sum()
-        var = ((h - acc[i]) ** 2) @ sk / sk.sum()
-        acc_se[i] = np.sqrt(var / max(int(keep.sum()) - 1, 1))
-        if scoring == "roc_auc":
-            from ridgeway.selection.logistic_cv import _auc
-
-            auc[i] = _auc(eta, Y, sk, eta.shape[1])
-    out["accuracy"] = (
-        Curve("alo", path.alphas, -acc[:, None], acc_se[:, None], ll.df, ll.n_samples),
-        acc,
+    curves = alo_scores(
+        pr, path.alphas, path.V[:, :, 0, :], path.c[:, 0, :], roc_auc=scoring == "roc_auc"
     )
-    if scoring == "roc_auc":
-        out["roc_auc"] = (Curve("alo", path.alphas, -auc[:, None], None, ll.df, ll.n_samples), auc)
-    return out
+    return {
+        name: (cur, cur.mean[:, 0] if name == "log_loss" else -cur.mean[:, 0])
+        for name, cur in curves.items()
+    }
 
 
 class LogisticRidgeCV(LogisticModel):

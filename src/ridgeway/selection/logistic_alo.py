@@ -34,8 +34,9 @@ from ridgeway._typing import FloatArray
 from ridgeway.core.logistic_loss import LogisticProblem, hessian
 from ridgeway.core.logistic_solvers import penalized_hessian
 from ridgeway.selection.curve import Curve
+from ridgeway.selection.logistic_cv import auc, row_hits, row_losses
 
-__all__ = ["alo_curve", "alo_linear_predictors"]
+__all__ = ["alo_curve", "alo_linear_predictors", "alo_scores"]
 
 _CHUNK_BYTES = 16 * 2**20
 
@@ -53,16 +54,6 @@ def _probabilities(eta: FloatArray) -> FloatArray:
         return np.asarray(expit(eta))
     ex = np.exp(eta - eta.max(axis=1, keepdims=True))
     return np.asarray(ex / ex.sum(axis=1, keepdims=True))
-
-
-def _row_loss(Y: FloatArray, eta: FloatArray) -> FloatArray:
-    """ℓ(y_i, η_i) per row, shape (n,)."""
-    if eta.shape[1] == 1:
-        e = eta[:, 0]
-        return np.asarray(np.logaddexp(0.0, e) - Y[:, 0] * e)
-    top = eta.max(axis=1, keepdims=True)
-    lse = np.log(np.exp(eta - top).sum(axis=1)) + top[:, 0]
-    return np.asarray(lse - np.einsum("nk,nk->n", Y, eta))
 
 
 def _inverse_root(M: FloatArray) -> tuple[FloatArray, bool]:
@@ -214,6 +205,23 @@ def alo_curve(
 ) -> Curve:
     """ALO log-loss per unit weight Σ_i s_i ℓ(y_i, η̃_i) / Σ_i s_i over a path of fits.
 
+    The "log_loss" curve of :func:`alo_scores`; its parameters and result are described
+    there.
+    """
+    return alo_scores(pr, alphas, V_path, c_path, chunk_rows=chunk_rows)["log_loss"]
+
+
+def alo_scores(
+    pr: LogisticProblem,
+    alphas: FloatArray,
+    V_path: FloatArray,
+    c_path: FloatArray,
+    *,
+    roc_auc: bool = False,
+    chunk_rows: int | None = None,
+) -> dict[str, Curve]:
+    """ALO log-loss, accuracy (and ROC AUC) over a path of fits, one ALO pass per α.
+
     η̃_i is the ALO linear predictor of :func:`alo_linear_predictors` at each α.
 
     Parameters
@@ -225,12 +233,16 @@ def alo_curve(
         Standardized coefficients of the fit at each α.
     c_path : ndarray of shape (a, K)
         Intercepts of the centred model at each α.
+    roc_auc : bool, default False
+        Also score the ALO predictors by ROC AUC (binary, or one-vs-rest macro average).
     chunk_rows : int, optional
         Rows per chunk of the passes over X.
 
     Returns
     -------
-    Curve
+    dict of Curve
+        "log_loss", "accuracy" (and "roc_auc"), each lower is better: the log-loss, the
+        negated accuracy, the negated AUC (whose ``se`` is None). For "log_loss":
         ``criterion`` "alo"; ``mean`` (a, 1) the ALO log-loss per unit weight; ``se`` (a, 1)
         its standard error over samples, √(Σ s (ℓ̃ − mean)² / Σs / (n₊ − 1)) with n₊ the
         number of rows of positive weight (as for the least-squares "loo"); ``df`` (a,) the
@@ -253,19 +265,25 @@ def alo_curve(
     if a > 1 and not np.all(np.diff(al) > 0):
         raise ValueError("alphas must be strictly ascending")
     s = pr.sample_weight
-    sw = float(s.sum())
-    n_pos = int((s > 0).sum())
-    Y = np.asarray(pr.Y, dtype=np.float64)
+    keep = s > 0
+    sk = s[keep] / s.sum()
+    Y = np.asarray(pr.Y, dtype=np.float64)[keep]
     free_intercept = (1 if K == 1 else K - 1) if pr.fit_intercept else 0
-    mean = np.empty((a, 1))
-    se = np.empty((a, 1))
+    etas = np.empty((a, int(keep.sum()), K))
     df = np.empty(a)
     for r in range(a):
         eta_t, _, trace = _alo_one(pr, float(al[r]), Vp[r], cp[r], chunk_rows)
-        loss = _row_loss(Y, eta_t)
-        m = float(s @ loss) / sw
-        var = max(float(s @ (loss - m) ** 2) / sw, 0.0)
-        mean[r, 0] = m
-        se[r, 0] = np.sqrt(var / max(n_pos - 1, 1))
+        etas[r] = eta_t[keep]
         df[r] = trace - free_intercept
-    return Curve("alo", al, mean, se, df, pr.X.shape[0])
+
+    def curve(values: FloatArray, sign: float) -> Curve:
+        mean = values @ sk
+        var = np.maximum(((values - mean[:, None]) ** 2) @ sk, 0.0)
+        se = np.sqrt(var / max(int(keep.sum()) - 1, 1))
+        return Curve("alo", al, sign * mean[:, None], se[:, None], df, pr.X.shape[0])
+
+    out = {"log_loss": curve(row_losses(etas, Y), 1.0), "accuracy": curve(row_hits(etas, Y), -1.0)}
+    if roc_auc:
+        aucs = np.array([auc(etas[r], Y, sk, K) for r in range(a)])
+        out["roc_auc"] = Curve("alo", al, -aucs[:, None], None, df, pr.X.shape[0])
+    return out

@@ -23,12 +23,21 @@ from sklearn.model_selection import check_cv
 
 from ridgeway._search import monotone_root
 from ridgeway._typing import FloatArray
-from ridgeway.core.logistic_loss import LogisticProblem, hessian
+from ridgeway.core.logistic_loss import LogisticProblem, evaluate, hessian
 from ridgeway.core.logistic_path import LogisticPath
 from ridgeway.core.logistic_solvers import penalized_hessian, start_point
 from ridgeway.selection.curve import Curve
 
-__all__ = ["SCORINGS", "fold_scores", "fold_weights", "logistic_alphas", "score_curve"]
+__all__ = [
+    "SCORINGS",
+    "auc",
+    "fold_scores",
+    "fold_weights",
+    "logistic_alphas",
+    "row_hits",
+    "row_losses",
+    "score_curve",
+]
 
 SCORINGS = ("neg_log_loss", "accuracy", "roc_auc")
 """Scorings of the logistic selection (higher is better, as scikit-learn's scorers)."""
@@ -48,8 +57,6 @@ def logistic_alphas(pr: LogisticProblem, n_alphas: int = 50) -> FloatArray:
     K = pr.n_classes_param
     S = pr.sample_weight[:, None]
     V, c = start_point(pr, S)
-    from ridgeway.core.logistic_loss import evaluate
-
     ev = evaluate(pr, V, c, S, np.zeros(1))
     H = penalized_hessian(pr, hessian(pr, ev.eta[:, 0, :], pr.sample_weight), 0.0, 0.0)
     pen = np.zeros(p + int(pr.fit_intercept))
@@ -142,36 +149,36 @@ def fold_scores(
         weight[j] = s.sum()
         Y = pr.Y[te]
         eta = (np.asarray(Xt @ W.reshape(W.shape[0], -1)).reshape(-1, a, K) + b).transpose(1, 0, 2)
-        out["log_loss"][:, j] = _log_loss(eta, Y, s)
-        out["accuracy"][:, j] = _accuracy(eta, Y, s)
+        out["log_loss"][:, j] = row_losses(eta, Y) @ s / s.sum()
+        out["accuracy"][:, j] = row_hits(eta, Y) @ s / s.sum()
         if scoring == "roc_auc":
             for i in range(a):
-                out["roc_auc"][i, j] = _auc(eta[i], Y, s, K)
+                out["roc_auc"][i, j] = auc(eta[i], Y, s, K)
     out["weight"] = weight[None, :]
     return out
 
 
-def _log_loss(eta: FloatArray, Y: FloatArray, s: FloatArray) -> FloatArray:
-    """Weighted mean log-loss per α; eta (a, m, K), Y (m, K)."""
+def row_losses(eta: FloatArray, Y: FloatArray) -> FloatArray:
+    """ℓ(y_i, η_i) for every α and row, shape (a, m); eta (a, m, K), Y (m, K)."""
     if eta.shape[2] == 1:
         e = eta[:, :, 0]
-        loss = np.logaddexp(0.0, e) - Y[None, :, 0] * e
-    else:
-        top = eta.max(axis=2, keepdims=True)
-        lse = np.log(np.exp(eta - top).sum(axis=2)) + top[:, :, 0]
-        loss = lse - np.einsum("mk,amk->am", Y, eta)
-    return np.asarray(loss @ s / s.sum())
+        return np.asarray(np.logaddexp(0.0, e) - Y[None, :, 0] * e)
+    top = eta.max(axis=2, keepdims=True)
+    lse = np.log(np.exp(eta - top).sum(axis=2)) + top[:, :, 0]
+    return np.asarray(lse - np.einsum("mk,amk->am", Y, eta))
 
 
-def _accuracy(eta: FloatArray, Y: FloatArray, s: FloatArray) -> FloatArray:
+def row_hits(eta: FloatArray, Y: FloatArray) -> FloatArray:
+    """1 where the predicted class is y_i, else 0, shape (a, m); eta (a, m, K), Y (m, K)."""
     if eta.shape[2] == 1:
         hit = (eta[:, :, 0] > 0) == (Y[None, :, 0] > 0.5)
     else:
         hit = eta.argmax(axis=2) == Y.argmax(axis=1)[None, :]
-    return np.asarray(hit.astype(np.float64) @ s / s.sum())
+    return hit.astype(np.float64)
 
 
-def _auc(eta: FloatArray, Y: FloatArray, s: FloatArray, K: int) -> float:
+def auc(eta: FloatArray, Y: FloatArray, s: FloatArray, K: int) -> float:
+    """ROC AUC of one α: binary, or one-vs-rest macro average; eta (m, K). NaN if undefined."""
     if K == 1:
         if Y[:, 0].min() == Y[:, 0].max():
             return float("nan")
