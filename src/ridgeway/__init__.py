@@ -5,6 +5,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from ridgeway.core.moments import Moments
 from ridgeway.linear_model import LogisticRidge, LogisticRidgeCV, Ridge, RidgeCV
+from ridgeway.selection.folds import HashKFold
 
 try:
     __version__ = version("ridgeway")
@@ -22,6 +23,7 @@ def load(
 
 
 __all__ = [
+    "HashKFold",
     "LogisticRidge",
     "LogisticRidgeCV",
     "Moments",

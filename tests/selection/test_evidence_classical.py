@@ -279,3 +279,22 @@ def test_evidence_unbounded_when_the_model_interpolates_warns():
     )
     with pytest.warns(GridEdgeWarning, match="keeps growing as α → 0"):
         evidence(spec)
+
+
+def test_evidence_slope_is_the_derivative_and_zero_at_the_maximum():
+    from ridgeway.core.moments import Moments
+    from ridgeway.core.spectrum import spectrum_from_moments
+    from ridgeway.selection.evidence import evidence, evidence_slope, log_evidence
+
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(120, 6))
+    Y = X @ rng.normal(size=(6, 2)) + rng.normal(size=(120, 2))
+    spec = spectrum_from_moments(Moments.from_array(X, Y), np.ones(6))
+    la = np.array([-1.0, 0.5])
+    h = 1e-5
+    fd = (log_evidence(spec, np.exp(la + h)) - log_evidence(spec, np.exp(la - h))) / (2 * h)
+    np.testing.assert_allclose(evidence_slope(spec, np.exp(la)), fd, rtol=1e-6)
+    _, opt = evidence(spec, np.logspace(-3, 3, 30))
+    slope = evidence_slope(spec, opt)
+    scale = spec.d.size  # the slope's terms are of the order of the number of parameters
+    assert np.all(np.abs(slope) < 1e-9 * scale)

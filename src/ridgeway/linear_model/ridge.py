@@ -91,11 +91,21 @@ class LinearModel(RegressorMixin, BaseEstimator):
         self, data: FitInput, coef: np.ndarray, intercept: np.ndarray, df: np.ndarray
     ) -> None:
         """Store coef_ (p,)/(t, p), intercept_ and df_ in the caller's dtype and shape."""
-        dtype = data.X.dtype
+        self._store_fit(data.single, data.X.dtype, coef, intercept, df)
+
+    def _store_fit(
+        self,
+        single: bool,
+        dtype: np.dtype[Any],
+        coef: np.ndarray,
+        intercept: np.ndarray,
+        df: np.ndarray,
+    ) -> None:
+        """Store coef (p, t), intercept (t,) and df (t,) as fitted attributes of ``dtype``."""
         self.coef_: np.ndarray
         self.intercept_: float | np.ndarray
         self.df_: float | np.ndarray
-        if data.single:
+        if single:
             self.coef_ = coef[:, 0].astype(dtype)
             self.intercept_ = float(intercept[0])
             self.df_ = float(df[0])

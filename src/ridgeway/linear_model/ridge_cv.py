@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +29,7 @@ from ridgeway.selection import (
 from ridgeway.selection.evidence import maximize_pooled
 from ridgeway.selection.kfold import FoldStatistics, fold_statistics, kfold_curve
 
-__all__ = ["Choice", "RidgeCV", "choose_alpha", "fit_spectrum"]
+__all__ = ["Choice", "RidgeCV", "choose_alpha", "fit_spectrum", "select_alpha"]
 
 _NAMED_CV = ("gcv", "evidence", "hkb", "lw")
 _SCORINGS = ("neg_mean_squared_error", "r2")
@@ -105,10 +106,65 @@ def choose_alpha(
     or an iterable of splits; ``stats`` from :func:`fold_statistics` saves the pass over X).
     """
     pr = data.problem
-    t = data.Y.shape[1]
+
+    def loo_curve(al: FloatArray) -> Curve:
+        return loo(spec, pr.X, pr.y, pr.sample_weight, al, fit_intercept=pr.fit_intercept)
+
+    def fold_stats() -> FoldStatistics:
+        if stats is not None:
+            return stats
+        return fold_statistics(
+            pr.X,
+            pr.y,
+            pr.sample_weight,
+            cv=cv,
+            groups=groups,
+            penalty_factor=data.penalty_factor,
+            standardize=standardize,
+            fit_intercept=pr.fit_intercept,
+        )
+
+    return select_alpha(
+        spec,
+        cv,
+        alphas,
+        n_targets=data.Y.shape[1],
+        fit_intercept=pr.fit_intercept,
+        penalty_factor=data.penalty_factor,
+        loo_curve=loo_curve,
+        fold_stats=fold_stats,
+        rule=rule,
+        per_target=per_target,
+        scoring=scoring,
+        standardize=standardize,
+    )
+
+
+def select_alpha(
+    spec: Spectrum,
+    cv: Any,
+    alphas: FloatArray,
+    *,
+    n_targets: int,
+    fit_intercept: bool,
+    penalty_factor: FloatArray,
+    loo_curve: Callable[[FloatArray], Curve],
+    fold_stats: Callable[[], FoldStatistics],
+    rule: str = "min",
+    per_target: bool = False,
+    scoring: str = "neg_mean_squared_error",
+    standardize: bool = False,
+) -> Choice:
+    """Choose α with one criterion, wherever the rows are (memory, files, Dask).
+
+    The criteria that need the rows again reach them through two callables: ``loo_curve``
+    (the second pass of exact leave-one-out, for a grid) and ``fold_stats`` (the per-fold
+    statistics of k-fold). GCV, evidence, HKB and L-W need only the spectrum.
+    """
+    t = n_targets
     score_curve: FloatArray | None = None
     if isinstance(cv, str) and cv in ("hkb", "lw"):
-        const = (hkb if cv == "hkb" else lw)(spec, fit_intercept=pr.fit_intercept)
+        const = (hkb if cv == "hkb" else lw)(spec, fit_intercept=fit_intercept)
         alpha = const if per_target else np.full(t, float(np.mean(const)))
         return Choice(alpha, None, None, np.full(t, np.nan))
     if isinstance(cv, str) and cv == "evidence":
@@ -116,30 +172,19 @@ def choose_alpha(
         alpha = opt if per_target else np.full(t, maximize_pooled(spec, alphas))
         return Choice(alpha, curve, None, log_evidence(spec, alpha) / spec.sum_weights)
     if cv is None:
-        curve = loo(spec, pr.X, pr.y, pr.sample_weight, alphas, fit_intercept=pr.fit_intercept)
+        curve = loo_curve(alphas)
         if scoring == "r2":
             assert curve.total is not None
             score_curve = 1.0 - curve.mean * spec.sum_weights / curve.total[None, :]
     elif isinstance(cv, str) and cv == "gcv":
-        curve = gcv(spec, alphas, fit_intercept=pr.fit_intercept)
+        curve = gcv(spec, alphas, fit_intercept=fit_intercept)
     else:
-        if stats is None:
-            stats = fold_statistics(
-                pr.X,
-                pr.y,
-                pr.sample_weight,
-                cv=cv,
-                groups=groups,
-                penalty_factor=data.penalty_factor,
-                standardize=standardize,
-                fit_intercept=pr.fit_intercept,
-            )
         curve = kfold_curve(
-            stats,
+            fold_stats(),
             alphas,
-            penalty_factor=data.penalty_factor,
+            penalty_factor=penalty_factor,
             standardize=standardize,
-            fit_intercept=pr.fit_intercept,
+            fit_intercept=fit_intercept,
             spectrum=spec,
         )
         if scoring == "r2":
@@ -343,9 +388,24 @@ class RidgeCV(LinearModel):
         score_curve: FloatArray | None,
         score: FloatArray,
     ) -> None:
+        self._store_choice(
+            data.single, data.X.dtype, spec, alpha, per_target, curve, score_curve, score
+        )
+
+    def _store_choice(
+        self,
+        single: bool,
+        dtype: np.dtype[Any],
+        spec: Spectrum,
+        alpha: FloatArray,
+        per_target: bool,
+        curve: Curve | None,
+        score_curve: FloatArray | None,
+        score: FloatArray,
+    ) -> None:
+        """Fitted attributes from the spectrum at the chosen α, and cv_results_."""
         coef = spec.coef(alpha)
-        self._set_fit(data, coef, spec.intercept(coef), spec.df(alpha))
-        single = data.single
+        self._store_fit(single, dtype, coef, spec.intercept(coef), spec.df(alpha))
         self.alpha_: float | FloatArray = (
             np.asarray(alpha) if (per_target and not single) else float(alpha[0])
         )

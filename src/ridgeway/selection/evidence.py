@@ -10,22 +10,24 @@ with N = Σ s (the number of samples for unit weights, as scikit-learn's Bayesia
 With that count the evidence of a model that can interpolate (p ≥ n) grows without bound as
 α → 0; the grid-edge warning then says so.
 Its maximum is the fixed point of MacKay's updates that BayesianRidge iterates; here it is
-found directly: on the grid, then refined by a golden-section search in log α per target.
+found directly: on the grid, then by a golden-section search in log α per target, and to
+rounding by bisection on the slope d log p / d log α (:func:`evidence_slope`).
 """
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 
 import numpy as np
 
-from ridgeway._search import golden_section, grid_bracket
+from ridgeway._search import golden_section, grid_bracket, monotone_root
 from ridgeway._typing import FloatArray
 from ridgeway.core.spectrum import Spectrum
 from ridgeway.selection.curve import Curve, GridEdgeWarning, select
 from ridgeway.selection.grid import default_alphas
 
-__all__ = ["evidence", "log_evidence"]
+__all__ = ["evidence", "evidence_slope", "log_evidence"]
 
 _OVERSHOOT = 20.0  # how far past the grid (in log α) the search looks
 
@@ -47,6 +49,42 @@ def log_evidence(spectrum: Spectrum, alpha: np.ndarray) -> FloatArray:
     logdet = np.log1p(d / A).sum(axis=0)
     out = 0.5 * (-logdet - N * np.log(E / N) - N - N * np.log(2.0 * np.pi))
     return np.asarray(out[0] if al.ndim == 1 else out)
+
+
+def evidence_slope(spectrum: Spectrum, alpha: np.ndarray) -> FloatArray:
+    """d log p(y | α) / d log α for α of shape (t,) or (a, t), same shape out.
+
+    With E(α) = min_w [RSS + α ‖Π^½ w‖²], dE/dα = ‖Π^½ w(α)‖² (the envelope theorem), so
+
+        d log p / d log α = ½ [ Σ_k d_k / (d_k + α) − N α ‖Π^½ w(α)‖² / E(α) ],
+
+    zero at MacKay's fixed point γ = N α ‖w‖² / E, γ the effective number of parameters.
+    """
+    al = np.asarray(alpha, dtype=np.float64)
+    al2 = al[None, :] if al.ndim == 1 else al
+    d = spectrum.d[:, None, None]
+    z2 = (spectrum.z**2)[:, None, :]
+    A = al2[None]
+    rss = spectrum.rss_floor[None, :] + ((A / (d + A)) ** 2 * z2 / d).sum(axis=0)
+    pen = (z2 / (d + A) ** 2).sum(axis=0)
+    E = rss + al2 * pen
+    gamma = (d / (d + A)).sum(axis=0)
+    out = 0.5 * (gamma - spectrum.sum_weights * al2 * pen / E)
+    return np.asarray(out[0] if al.ndim == 1 else out)
+
+
+def _polish(slope: Callable[[FloatArray], np.ndarray], x: FloatArray) -> FloatArray:
+    """Refine maxima x (log α) from golden section to the root of the slope.
+
+    Golden section locates a smooth maximum only to about √ε (the values are flat there);
+    the slope crosses zero steeply, so bisection on it in a small bracket gives the maximizer
+    to rounding. Where the slope does not change sign across the bracket, x is kept.
+    """
+    h = 1e-4
+    lo, hi = x - h, x + h
+    ok = (slope(lo) > 0) & (slope(hi) < 0)
+    root = monotone_root(slope, np.zeros_like(x), lo, hi, decreasing=True, xtol=1e-15)
+    return np.asarray(np.where(ok, root, x))
 
 
 def evidence(spectrum: Spectrum, alphas: np.ndarray | None = None) -> tuple[Curve, FloatArray]:
@@ -77,6 +115,7 @@ def evidence(spectrum: Spectrum, alphas: np.ndarray | None = None) -> tuple[Curv
     la = np.log(al)
     lo, hi = grid_bracket(la, best, overshoot=_OVERSHOOT)
     opt = golden_section(lambda x: -log_evidence(spectrum, np.exp(x)), lo, hi)
+    opt = _polish(lambda x: evidence_slope(spectrum, np.exp(x)), opt)
     _warn_unbounded(opt, la)
     return curve, np.exp(opt)
 
@@ -109,5 +148,8 @@ def maximize_pooled(spectrum: Spectrum, alphas: FloatArray) -> float:
     lo, hi = grid_bracket(np.log(alphas), np.array([int(np.argmin(total))]))
     opt = golden_section(
         lambda x: -log_evidence(spectrum, np.full(t, np.exp(x[0]))).sum(keepdims=True), lo, hi
+    )
+    opt = _polish(
+        lambda x: evidence_slope(spectrum, np.full(t, np.exp(x[0]))).sum(keepdims=True), opt
     )
     return float(np.exp(opt[0]))
