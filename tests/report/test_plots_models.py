@@ -251,4 +251,6 @@ def test_ridgecv_plot_shortcut_path(data):
     X, y, _ = data
     model = RidgeCV(GRID).fit(X, y)
     ax = model.plot("path", X=X, y=y)
-    np.testing.assert_allclose(ax.lines[0].get_ydata()[-1], SkRidge(alpha=GRID[-1]).fit(X, y).coef_[0])
+    np.testing.assert_allclose(
+        ax.lines[0].get_ydata()[-1], SkRidge(alpha=GRID[-1]).fit(X, y).coef_[0]
+    )

@@ -117,7 +117,7 @@ def _features(features: Any, p: int) -> tuple[int, int]:
     except (TypeError, ValueError):
         raise ValueError(message("features", "a pair of column indices", repr(features))) from None
     for v in (j, k):
-        if isinstance(v, bool) or not isinstance(v, numbers.Integral) or not 0 <= v < p:
+        if isinstance(v, bool) or not isinstance(v, numbers.Integral) or not 0 <= int(v) < p:
             raise ValueError(message("features", f"two indices in [0, {p})", repr(features)))
     if j == k:
         raise ValueError(message("features", "two different columns", repr(features)))
@@ -170,7 +170,7 @@ def constraint_geometry(
     >>> bool(np.all(np.diff(geo.radius) < 0)), geo.lasso[-1].round(4)
     (True, array([0.487, 0.   ]))
     """
-    Xa = np.asarray(as_matrix(X), dtype=np.float64)
+    Xa: FloatArray = np.asarray(as_matrix(X), dtype=np.float64)
     n, p = Xa.shape
     Y, single = as_targets(y, n)
     if not single and Y.shape[1] != 1:
@@ -192,7 +192,11 @@ def constraint_geometry(
     ZJ = Z[:, [j, k]]
     if rest:
         Q, sv, _ = np.linalg.svd(Z[:, rest], full_matrices=False)
-        Q = Q[:, sv > sv[0] * max(n, p) * np.finfo(float).eps] if sv.size and sv[0] > 0 else Q[:, :0]
+        Q = (
+            Q[:, sv > sv[0] * max(n, p) * np.finfo(float).eps]
+            if sv.size and sv[0] > 0
+            else Q[:, :0]
+        )
         ZJ = ZJ - Q @ (Q.T @ ZJ)
         yz = yz - Q @ (Q.T @ yz)
     S = ZJ.T @ ZJ
@@ -207,7 +211,7 @@ def constraint_geometry(
                 repr(features),
             )
         )
-    ols = np.linalg.solve(S, g)
+    ols: FloatArray = np.asarray(np.linalg.solve(S, g), dtype=np.float64)
     rss_min = float(yz @ yz - g @ ols)
     if alphas is None:
         al = np.concatenate([[0.0], np.geomspace(1e-2 * ev[0], 1e2 * ev[-1], 59)])

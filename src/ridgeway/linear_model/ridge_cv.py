@@ -364,7 +364,11 @@ class RidgeCV(LinearModel):
         self.cv_results_ = results
 
     def plot(
-        self, kind: str = "cv", X: ArrayLike | None = None, y: ArrayLike | None = None, **kwargs: Any
+        self,
+        kind: str = "cv",
+        X: ArrayLike | None = None,
+        y: ArrayLike | None = None,
+        **kwargs: Any,
     ) -> Any:
         """Draw the CV curve (``kind="cv"``) or the coefficient paths (``kind="path"``).
 

@@ -30,7 +30,15 @@ _LAZY = {
     "plot_weight_decay": "ridgeway.report.plots",
 }
 
-__all__ = sorted(_LAZY)
+__all__ = [
+    "plot_bias_variance",
+    "plot_constraint",
+    "plot_cv",
+    "plot_lcurve",
+    "plot_path",
+    "plot_picard",
+    "plot_weight_decay",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -118,7 +118,9 @@ def _plot_demo(ax: Any, demo: Any) -> Any:
     for key in ("train_loss", "val_loss", "weight_norm"):
         arr = np.asarray(getattr(demo, key), dtype=np.float64).reshape(-1)
         if arr.shape != steps.shape:
-            raise ValueError(message(f"result.{key}", f"of the length of steps ({steps.size})", arr.size))
+            raise ValueError(
+                message(f"result.{key}", f"of the length of steps ({steps.size})", arr.size)
+            )
         fields[key] = arr
     ax.plot(steps, fields["train_loss"], color="C0", lw=1.4, label="training loss")
     ax.plot(steps, fields["val_loss"], color="C3", lw=1.4, label="validation loss")

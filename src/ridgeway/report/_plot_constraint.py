@@ -51,15 +51,38 @@ def plot_constraint(
     r = float(np.linalg.norm(w_r))
     w_l = geometry.lasso_at(r)
     ax = axes_for(ax, "plot_constraint")
-    ax.plot(geometry.ridge[:, 0], geometry.ridge[:, 1], color="C0", lw=1.0, alpha=0.7,
-            label="ridge path (α from 0 to ∞)")  # fmt: skip
-    ax.plot(geometry.lasso[:, 0], geometry.lasso[:, 1], color="C3", lw=1.0, ls="--", alpha=0.7,
-            label="lasso path (same radii)")  # fmt: skip
+    ax.plot(
+        geometry.ridge[:, 0],
+        geometry.ridge[:, 1],
+        color="C0",
+        lw=1.0,
+        alpha=0.7,
+        label="ridge path (α from 0 to ∞)",
+    )
+    ax.plot(
+        geometry.lasso[:, 0],
+        geometry.lasso[:, 1],
+        color="C3",
+        lw=1.0,
+        ls="--",
+        alpha=0.7,
+        label="lasso path (same radii)",
+    )
     theta = np.linspace(0.0, 2.0 * np.pi, 361)
-    ax.plot(r * np.cos(theta), r * np.sin(theta), color="C0", lw=1.6,
-            label=f"L2 ball ‖w‖ ≤ {fmt(r)} (α = {fmt(a)})")  # fmt: skip
-    ax.plot([r, 0.0, -r, 0.0, r], [0.0, r, 0.0, -r, 0.0], color="C3", lw=1.6,
-            label=f"L1 ball |w_j| + |w_k| ≤ {fmt(r)}")  # fmt: skip
+    ax.plot(
+        r * np.cos(theta),
+        r * np.sin(theta),
+        color="C0",
+        lw=1.6,
+        label=f"L2 ball ‖w‖ ≤ {fmt(r)} (α = {fmt(a)})",
+    )
+    ax.plot(
+        [r, 0.0, -r, 0.0, r],
+        [0.0, r, 0.0, -r, 0.0],
+        color="C3",
+        lw=1.6,
+        label=f"L1 ball |w_j| + |w_k| ≤ {fmt(r)}",
+    )
     ax.plot(*geometry.ols, "k+", ms=10, mew=2, label="least squares ŵ")
     ax.plot(*w_r, "o", color="C0", ms=7, label=f"ridge ({fmt(w_r[0])}, {fmt(w_r[1])})")
     ax.plot(*w_l, "D", color="C3", ms=7, label=f"lasso ({fmt(w_l[0])}, {fmt(w_l[1])})")

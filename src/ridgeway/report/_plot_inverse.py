@@ -81,8 +81,9 @@ def plot_lcurve(source: Any, *, ax: Any = None, annotate: int = 5, corner: bool 
         marks.append((lam_c, f"corner (maximum curvature): λ = {fmt(lam_c)}", "s"))
     for lam, label, marker in marks:
         rho, eta = _point(path, lam)
-        ax.loglog([rho], [eta], marker, ms=8, mfc="none" if marker == "s" else None, mew=1.6,
-                  label=label)  # fmt: skip
+        ax.loglog(
+            [rho], [eta], marker, ms=8, mfc="none" if marker == "s" else None, mew=1.6, label=label
+        )
     if annotate:
         idx = np.unique(np.linspace(0, path.lambdas.size - 1, annotate).round().astype(int))
         for i in idx:
@@ -96,9 +97,7 @@ def plot_lcurve(source: Any, *, ax: Any = None, annotate: int = 5, corner: bool 
             )
     generalized = result is None or result.solver != "svd"
     ax.set_xlabel("residual norm ‖A x_λ − b‖")
-    ax.set_ylabel(
-        "solution seminorm ‖L(x_λ − x₀)‖" if generalized else "solution norm ‖x_λ − x₀‖"
-    )
+    ax.set_ylabel("solution seminorm ‖L(x_λ − x₀)‖" if generalized else "solution norm ‖x_λ − x₀‖")
     ax.set_title("L-curve")
     ax.legend(loc="best", fontsize="small")
     return ax
@@ -146,8 +145,15 @@ def plot_picard(source: Any, *, d: int = 0, ax: Any = None) -> Any:
     ax = axes_for(ax, "plot_picard")
     ax.semilogy(i, _finite(pp.gamma), ".-", color="C0", lw=1.2, label=s)
     ax.semilogy(i, _finite(pp.abs_beta), "x", color="C1", ms=5, label="|u_iᵀb|")
-    ax.semilogy(i, _finite(ratio), "o", color="C2", ms=4, mfc="none", label=f"|u_iᵀb| / {s}"
-                + (f" (geometric mean over {2 * pp.d + 1})" if pp.d > 0 else ""))  # fmt: skip
+    ax.semilogy(
+        i,
+        _finite(ratio),
+        "o",
+        color="C2",
+        ms=4,
+        mfc="none",
+        label=f"|u_iᵀb| / {s}" + (f" (geometric mean over {2 * pp.d + 1})" if pp.d > 0 else ""),
+    )
     ax.set_xlabel("i")
     ax.set_title("Picard plot")
     ax.legend(loc="best", fontsize="small")

@@ -23,8 +23,9 @@ from __future__ import annotations
 
 from ridgeway.report._plot_analysis import plot_bias_variance, plot_weight_decay
 from ridgeway.report._plot_constraint import plot_constraint
+from ridgeway.report._plot_cv import plot_cv
 from ridgeway.report._plot_inverse import plot_lcurve, plot_picard
-from ridgeway.report._plot_models import plot_cv, plot_path
+from ridgeway.report._plot_path import plot_path
 
 __all__ = [
     "plot_bias_variance",
