@@ -170,6 +170,19 @@ def plot_weight_decay(result: Any, *, ax: Any = None) -> Any:
         Trajectories: ``ax.lines[i]`` are the iterates of the i-th, then the horizontal lines.
         A run: ``ax.lines[0]``, ``ax.lines[1]`` the training and validation losses; the weight
         norm is on the twin axes ``ax.figure.axes[-1]``.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from ridgeway.analysis.weight_decay import weight_decay_trajectory
+    >>> from ridgeway.report.plots import plot_weight_decay
+    >>> runs = [weight_decay_trajectory(lam, eta=0.5, steps=20) for lam in (0.0, 1.0)]
+    >>> ax = plot_weight_decay(runs)
+    >>> [round(float(line.get_ydata()[-1]), 3) for line in ax.lines[:2]]
+    [1.0, 0.5]
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close("all")
     """
     if _is_demo(result):
         return _plot_demo(axes_for(ax, "plot_weight_decay"), result)

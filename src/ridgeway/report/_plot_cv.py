@@ -160,6 +160,23 @@ def plot_cv(
     matplotlib Axes
         ``ax.lines[0]`` is the curve; the vertical lines follow, α_min then α_1se; the
         error bars are ``ax.containers[0]`` (the band ``ax.collections[0]``).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from ridgeway import RidgeCV
+    >>> from ridgeway.datasets import load_prostate
+    >>> from ridgeway.report.plots import plot_cv
+    >>> train = load_prostate(split="train")
+    >>> model = RidgeCV(standardize=True).fit(train.data, train.target)
+    >>> ax = plot_cv(model)  # or model.plot()
+    >>> bool((ax.lines[0].get_ydata() == model.cv_results_["mean"]).all())
+    True
+    >>> float(ax.lines[1].get_xdata()[0]) == model.alpha_
+    True
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close("all")
     """
     if se not in _SE_STYLES:
         raise ValueError(message("se", "one of " + ", ".join(map(repr, _SE_STYLES)), repr(se)))

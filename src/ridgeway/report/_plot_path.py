@@ -191,6 +191,21 @@ def plot_path(
     matplotlib Axes
         ``ax.lines[j]`` is the curve of coefficient j (x data α, y data ŵ_j(α)); the axis of
         degrees of freedom is ``ax.child_axes[0]``.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from ridgeway import RidgeCV
+    >>> from ridgeway.datasets import load_prostate
+    >>> from ridgeway.report.plots import plot_path
+    >>> train = load_prostate(split="train")
+    >>> model = RidgeCV(standardize=True).fit(train.data, train.target)
+    >>> ax = plot_path(model, train.data, train.target)  # or model.plot("path", X=..., y=...)
+    >>> len(ax.texts), ax.get_xscale()
+    (8, 'log')
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close("all")
     """
     data = _path_data(model, X, y, sample_weight, alphas, target)
     p = data.coef.shape[1]
