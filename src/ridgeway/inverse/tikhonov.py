@@ -107,6 +107,19 @@ class TikhonovResult:
         """λ², the penalty of the library's ridge convention."""
         return self.lam**2
 
+    def plot(self, kind: str = "lcurve", **kwargs: Any) -> Any:
+        """Draw the L-curve (``kind="lcurve"``) or the Picard plot (``kind="picard"``).
+
+        Shortcuts for :func:`ridgeway.report.plots.plot_lcurve` and :func:`~ridgeway.report.
+        plots.plot_picard`; keyword arguments (``ax``, …) go to them. Needs matplotlib (the
+        ``report`` extra). Returns the matplotlib Axes.
+        """
+        from ridgeway.report import plots
+
+        if check_choice(kind, "kind", ("lcurve", "picard")) == "lcurve":
+            return plots.plot_lcurve(self, **kwargs)
+        return plots.plot_picard(self, **kwargs)
+
 
 def _as_operator_or_matrix(A: Any) -> Any:
     if isinstance(A, LinearOperator):

@@ -261,3 +261,16 @@ class LogisticRidgeCV(LogisticModel):
         self.coefs_path_ = np.ascontiguousarray(W.transpose(1, 2, 0))
         self.intercepts_path_ = np.asarray(b)
         return self
+
+    def plot(self, kind: str = "cv", **kwargs: Any) -> Any:
+        """Draw the CV curve (``kind="cv"``) or the stored coefficient paths (``kind="path"``).
+
+        Shortcuts for :func:`ridgeway.report.plots.plot_cv` and :func:`~ridgeway.report.plots.
+        plot_path`; keyword arguments (``ax``, ``log``, ``target``, …) go to them. Needs
+        matplotlib (the ``report`` extra). Returns the matplotlib Axes.
+        """
+        from ridgeway.report import plots
+
+        if check_choice(kind, "kind", ("cv", "path")) == "cv":
+            return plots.plot_cv(self, **kwargs)
+        return plots.plot_path(self, **kwargs)

@@ -422,3 +422,23 @@ class RidgeCV(LinearModel):
         if score_curve is not None:
             results["score"] = score_curve[:, 0] if single else score_curve
         self.cv_results_ = results
+
+    def plot(
+        self,
+        kind: str = "cv",
+        X: ArrayLike | None = None,
+        y: ArrayLike | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Draw the CV curve (``kind="cv"``) or the coefficient paths (``kind="path"``).
+
+        Shortcuts for :func:`ridgeway.report.plots.plot_cv` and :func:`~ridgeway.report.plots.
+        plot_path` (which recomputes the path from the training data ``X``, ``y``); keyword
+        arguments (``ax``, ``log``, ``target``, …) go to them. Needs matplotlib (the ``report``
+        extra). Returns the matplotlib Axes.
+        """
+        from ridgeway.report import plots
+
+        if check_choice(kind, "kind", ("cv", "path")) == "cv":
+            return plots.plot_cv(self, **kwargs)
+        return plots.plot_path(self, X, y, **kwargs)
