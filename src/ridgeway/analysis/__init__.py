@@ -4,9 +4,10 @@
   :class:`ridgeway.linear_model.BayesianRidge` picks α and σ² by the evidence.
 - Statistical: :func:`coef_inference` (sandwich standard errors), :func:`vif`,
   :func:`condition_numbers`, and :func:`bias_variance` / :func:`simulate_bias_variance`.
-- Geometric: :func:`alpha_for_norm`, :func:`fractional_ridge`, :func:`norm_constrained_ridge`.
+- Geometric: :func:`alpha_for_norm`, :func:`fractional_ridge`, :func:`norm_constrained_ridge`,
+  :func:`constraint_geometry` (the L2 circle and L1 diamond for two coefficients).
 - Dynamic: :func:`gradient_descent`, :func:`gradient_flow`, :func:`contraction_rates`,
-  :func:`early_stopping_alpha`.
+  :func:`early_stopping_alpha`, :func:`weight_decay_trajectory` (one weight under decay).
 - Feature scale: :func:`rescale_alpha`, :func:`rescale_penalty_factor`,
   :func:`check_feature_scales`.
 """
@@ -24,6 +25,7 @@ from ridgeway.analysis.constraint import (
     fractional_ridge,
     norm_constrained_ridge,
 )
+from ridgeway.analysis.constraint_geometry import ConstraintGeometry, constraint_geometry
 from ridgeway.analysis.dynamics import (
     Contraction,
     DivergenceWarning,
@@ -42,10 +44,12 @@ from ridgeway.analysis.scaling import (
     rescale_alpha,
     rescale_penalty_factor,
 )
+from ridgeway.analysis.weight_decay import WeightDecayTrajectory, weight_decay_trajectory
 
 __all__ = [
     "BiasVariance",
     "ConstrainedRidge",
+    "ConstraintGeometry",
     "Contraction",
     "DivergenceWarning",
     "EarlyStopping",
@@ -57,11 +61,13 @@ __all__ = [
     "PosteriorPrediction",
     "SimulatedBiasVariance",
     "Trajectory",
+    "WeightDecayTrajectory",
     "alpha_for_norm",
     "bias_variance",
     "check_feature_scales",
     "coef_inference",
     "condition_numbers",
+    "constraint_geometry",
     "contraction_rates",
     "early_stopping_alpha",
     "fractional_ridge",
@@ -75,4 +81,5 @@ __all__ = [
     "residual_dof",
     "simulate_bias_variance",
     "vif",
+    "weight_decay_trajectory",
 ]
