@@ -19,13 +19,15 @@ def render_table(decisions: Sequence[Any], weight_decay: float, probed: bool) ->
     """One row per parameter (name, shape, decay, category, reason) and a summary line."""
     rows = [("parameter", "shape", "decay", "category", "reason")]
     for d in decisions:
-        shape = "(" + ", ".join(str(s) for s in d.shape) + ")"
+        shape = str(tuple(d.shape))
         flags = "" if d.trainable else " [frozen]"
         rows.append((d.name, shape, "yes" if d.decay else "no", d.category, d.reason + flags))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     lines = []
     for k, r in enumerate(rows):
-        lines.append("  ".join(c.ljust(w) for c, w in zip(r[:4], widths, strict=True)) + "  " + r[4])
+        lines.append(
+            "  ".join(c.ljust(w) for c, w in zip(r[:4], widths, strict=True)) + "  " + r[4]
+        )
         if k == 0:
             lines.append("  ".join("-" * w for w in widths) + "  " + "-" * 6)
     dec = [d for d in decisions if d.decay]

@@ -7,9 +7,8 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 import torch
-from torch import nn
-
 from ridgeway._validation import message
+from torch import nn
 
 __all__ = ["model_no_weight_decay", "resolve"]
 

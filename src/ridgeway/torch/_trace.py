@@ -114,7 +114,7 @@ class Graph:
                 continue
             seen.add(node)
             if _op(node) == "AccumulateGrad":
-                name = by_id.get(id(node.variable))
+                name = by_id.get(id(getattr(node, "variable", None)))
                 self._leaf_name[node] = name
                 if name is not None:
                     self.param_node[name] = node

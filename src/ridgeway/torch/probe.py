@@ -36,11 +36,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import torch
-from torch import nn
-
 from ridgeway._validation import message
-from ridgeway.torch._structure import effective_ndim, is_known_layer, is_known_norm, owned_parameters
+from ridgeway.torch._io import call_args, flat, floats, map_tensors, rel_change
+from ridgeway.torch._structure import (
+    effective_ndim,
+    is_known_layer,
+    is_known_norm,
+    owned_parameters,
+)
 from ridgeway.torch._trace import Graph
+from torch import nn
 
 __all__ = ["InvarianceCheck", "ProbeResult", "probe_model"]
 
@@ -103,53 +108,6 @@ class ProbeResult:
     grad_max: dict[str, float] = field(default_factory=dict)
 
 
-# --------------------------------------------------------------------------- input / output
-
-
-def _map_tensors(obj: Any, fn: Any) -> Any:
-    if isinstance(obj, torch.Tensor):
-        return fn(obj)
-    if isinstance(obj, tuple | list):
-        return type(obj)(_map_tensors(o, fn) for o in obj)
-    if isinstance(obj, Mapping):
-        return {k: _map_tensors(v, fn) for k, v in obj.items()}
-    return obj
-
-
-def _floats(obj: Any) -> list[torch.Tensor]:
-    """Every floating-point tensor in a nested output (tensors, tuples, lists, dicts)."""
-    if isinstance(obj, torch.Tensor):
-        return [obj] if obj.is_floating_point() else []
-    if isinstance(obj, tuple | list):
-        return [t for o in obj for t in _floats(o)]
-    if isinstance(obj, Mapping):
-        return [t for v in obj.values() for t in _floats(v)]
-    return []
-
-
-def _flat(obj: Any) -> torch.Tensor:
-    ts = _floats(obj)
-    return torch.cat([t.detach().reshape(-1) for t in ts]) if ts else torch.zeros(0)
-
-
-def rel_change(a: torch.Tensor, b: torch.Tensor) -> float:
-    """``max|a − b| / max|a|`` (0 when both are zero, inf when only ``a`` is)."""
-    den = float(a.abs().max()) if a.numel() else 0.0
-    num = float((a - b).abs().max()) if a.numel() else 0.0
-    if den == 0.0:
-        return 0.0 if num == 0.0 else float("inf")
-    return num / den
-
-
-def call_args(example_input: Any) -> tuple[tuple[Any, ...], dict[str, Any]]:
-    """A tensor is one positional argument, a tuple/list the positional arguments, a dict kwargs."""
-    if isinstance(example_input, Mapping):
-        return (), dict(example_input)
-    if isinstance(example_input, tuple | list):
-        return tuple(example_input), {}
-    return (example_input,), {}
-
-
 # --------------------------------------------------------------------------- the copy
 
 
@@ -197,8 +155,8 @@ class _Probe:
         def to64(t: torch.Tensor) -> torch.Tensor:
             return t.detach().to(device=device, dtype=torch.float64) if t.is_floating_point() else t
 
-        self.args = _map_tensors(args, to64)
-        self.kwargs = _map_tensors(kwargs, to64)
+        self.args = map_tensors(args, to64)
+        self.kwargs = map_tensors(kwargs, to64)
         self.gen = gen
 
     def run(self, *, grad: bool = False) -> Any:
@@ -208,7 +166,7 @@ class _Probe:
             def leaf(t: torch.Tensor) -> torch.Tensor:
                 return t.clone().requires_grad_(True) * 1.0 if t.is_floating_point() else t
 
-            args, kwargs = _map_tensors(args, leaf), _map_tensors(kwargs, leaf)
+            args, kwargs = map_tensors(args, leaf), map_tensors(kwargs, leaf)
         try:
             with torch.set_grad_enabled(grad):
                 return self.model(*args, **kwargs)
@@ -222,7 +180,7 @@ class _Probe:
             ) from None
 
     def output(self) -> torch.Tensor:
-        return _flat(self.run())
+        return flat(self.run())
 
 
 # --------------------------------------------------------------------------- the probe
@@ -250,8 +208,14 @@ def _first_float(args: tuple[Any, ...]) -> int | None:
     return None
 
 
-def _normalizes(mod: nn.Module, args: tuple[Any, ...], kwargs: dict[str, Any], c: float,
-                rtol: float, gen: torch.Generator) -> bool:
+def _normalizes(
+    mod: nn.Module,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    c: float,
+    rtol: float,
+    gen: torch.Generator,
+) -> bool:
     """True when the module's output is unchanged by scaling its input, and depends on it."""
     i = _first_float(args)
     if i is None:
@@ -259,7 +223,7 @@ def _normalizes(mod: nn.Module, args: tuple[Any, ...], kwargs: dict[str, Any], c
     u = args[i]
 
     def call(v: torch.Tensor) -> torch.Tensor:
-        return _flat(mod(*args[:i], v, *args[i + 1 :], **kwargs))
+        return flat(mod(*args[:i], v, *args[i + 1 :], **kwargs))
 
     noise = torch.randn(u.shape, generator=gen, dtype=torch.float64).to(u.device)
     with torch.no_grad():
@@ -316,13 +280,18 @@ def probe_model(
 
         handles.append(probe.modules[name].register_forward_pre_hook(hook, with_kwargs=True))
     try:
-        out = _floats(probe.run(grad=True))
+        out = floats(probe.run(grad=True))
     finally:
         for h in handles:
             h.remove()
     if not out:
-        raise ValueError(message("the model's output", "or contain a floating-point tensor",
-                                 "no floating-point tensor"))
+        raise ValueError(
+            message(
+                "the model's output",
+                "or contain a floating-point tensor",
+                "no floating-point tensor",
+            )
+        )
     graph = Graph(out, probe.params)
 
     # which watched modules normalize (known types, or custom ones found by the input probe)
@@ -337,10 +306,12 @@ def probe_model(
             norms[name] = type(mod).__name__
             continue
         args, kwargs = calls[name][0]
-        args = _map_tensors(args, torch.Tensor.detach)
-        kwargs = _map_tensors(kwargs, torch.Tensor.detach)
+        args = map_tensors(args, torch.Tensor.detach)
+        kwargs = map_tensors(kwargs, torch.Tensor.detach)
         if _normalizes(mod, args, kwargs, c, rtol, probe.gen):
-            norms[name] = f"{type(mod).__name__} (detected: output unchanged when its input is scaled)"
+            norms[name] = (
+                f"{type(mod).__name__} (detected: output unchanged when its input is scaled)"
+            )
         else:
             _set_attrs(mod, saved)
 
@@ -358,7 +329,9 @@ def probe_model(
             ]
         ).sum()
         grads = torch.autograd.grad(r_dot, [probe.params[n] for n in names], allow_unused=True)
-    gmax = {n: (0.0 if g is None else float(g.abs().max())) for n, g in zip(names, grads, strict=True)}
+    gmax = {
+        n: (0.0 if g is None else float(g.abs().max())) for n, g in zip(names, grads, strict=True)
+    }
     top = max(gmax.values(), default=0.0)
     dead = frozenset(n for n, g in gmax.items() if g <= 1e-10 * top)
 
@@ -368,7 +341,7 @@ def probe_model(
     cand = set(candidates)
     groups: list[tuple[str, frozenset[str]]] = []
     for name in norms:
-        for args, kwargs in calls.get(name, []):
+        for args, _ in calls.get(name, []):
             i = _first_float(args)
             if i is not None:
                 groups += [(name, g) for g in graph.feeders(args[i])]
