@@ -197,3 +197,65 @@ def test_example_input_as_tuple_and_dict() -> None:
     for example in ((x, s), {"x": x, "scale": s}):
         groups = decay_groups(model, 0.1, example_input=example)
         assert groups.decisions[0].category == "scale-invariant"
+
+
+class Builtins(nn.Module):
+    """One of each torch.nn layer with a documented parameter role."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.bag = nn.EmbeddingBag(10, 4)
+        self.lstm = nn.LSTM(4, 4, batch_first=True)
+        self.mha = nn.MultiheadAttention(4, 2, batch_first=True, add_bias_kv=True)
+        self.bil = nn.Bilinear(4, 4, 3)
+        self.prelu = nn.PReLU(3)
+        self.convt = nn.ConvTranspose1d(3, 2, 3)
+        self.gn = nn.GroupNorm(1, 2)
+        self.inorm = nn.InstanceNorm1d(2, affine=True)
+        self.rms = nn.RMSNorm(7)
+
+    def forward(self, x: torch.Tensor, ids: torch.Tensor) -> torch.Tensor:
+        h, _ = self.lstm(x + self.bag(ids)[:, None, :])
+        h, _ = self.mha(h, h, h)
+        z = self.prelu(self.bil(h, h).transpose(1, 2))
+        return self.rms(self.inorm(self.gn(self.convt(z))))
+
+
+EXPECTED_BUILTINS = {
+    "bag.weight": "embedding",
+    "lstm.weight_ih_l0": "weight",
+    "lstm.weight_hh_l0": "weight",
+    "lstm.bias_ih_l0": "bias",
+    "lstm.bias_hh_l0": "bias",
+    "mha.in_proj_weight": "weight",
+    "mha.in_proj_bias": "bias",
+    "mha.bias_k": "bias",
+    "mha.bias_v": "bias",
+    "mha.out_proj.weight": "weight",
+    "mha.out_proj.bias": "bias",
+    "bil.weight": "weight",
+    "bil.bias": "bias",
+    "prelu.weight": "gain",
+    "convt.weight": "weight",  # scale-invariant with its bias (feeds GroupNorm), by the probe
+    "convt.bias": "bias",
+    "gn.weight": "norm",
+    "gn.bias": "norm",
+    "inorm.weight": "norm",
+    "inorm.bias": "norm",
+    "rms.weight": "norm",
+}
+
+
+def test_torch_builtin_layers() -> None:
+    torch.manual_seed(0)
+    model = Builtins().double()
+    x = torch.randn(3, 5, 4, dtype=torch.float64)
+    ids = torch.randint(0, 10, (3, 2))
+    plain = {d.name: d.category for d in decay_groups(model, 0.1).decisions}
+    assert plain == EXPECTED_BUILTINS
+    probed = decay_groups(model, 0.1, example_input=(x, ids))
+    want = dict(EXPECTED_BUILTINS, **{"convt.weight": "scale-invariant"})
+    assert {d.name: d.category for d in probed.decisions} == want
+    # GroupNorm's shift is per channel, and the InstanceNorm after it subtracts per-channel means
+    assert {d.name for d in probed.decisions if d.dead} == {"gn.bias"}
+    assert probed.names() == [n for n, c in want.items() if c in ("weight", "embedding")]

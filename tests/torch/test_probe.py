@@ -7,6 +7,8 @@ import copy
 import decay_models as dm
 import pytest
 import torch.nn.functional as F
+from hypothesis import given
+from hypothesis import strategies as st
 
 import torch
 from ridgeway.torch import decay_groups, probe_model
@@ -19,7 +21,7 @@ def _training_copy(model: nn.Module) -> nn.Module:
     for mod in m.modules():
         if isinstance(mod, nn.BatchNorm2d):
             mod.train()
-        if isinstance(getattr(mod, "eps", None), float):
+        if isinstance(getattr(mod, "eps", None), float) or isinstance(mod, nn.RMSNorm):
             mod.eps = 1e-300
     return m
 
@@ -186,3 +188,41 @@ def test_probe_errors() -> None:
 
     with pytest.raises(ValueError, match="floating-point tensor"):
         decay_groups(Ints(), 0.1, example_input=torch.randn(3, 2))
+
+
+LAYERS = ["linear", "linear_nobias", "layernorm", "rmsnorm", "unitscale", "relu", "tanh"]
+
+
+def _make(kind: str) -> nn.Module:
+    return {
+        "linear": lambda: nn.Linear(5, 5),
+        "linear_nobias": lambda: nn.Linear(5, 5, bias=False),
+        "layernorm": lambda: nn.LayerNorm(5),
+        "rmsnorm": lambda: nn.RMSNorm(5),
+        "unitscale": lambda: dm.UnitScale(5),
+        "relu": nn.ReLU,
+        "tanh": nn.Tanh,
+    }[kind]()
+
+
+@given(kinds=st.lists(st.sampled_from(LAYERS), min_size=1, max_size=7), seed=st.integers(0, 99))
+def test_random_stacks_flag_exactly_the_invariant_feeders(kinds: list[str], seed: int) -> None:
+    """Sound: every flagged weight is invariant (checked independently). Complete for direct
+    feeders: a Linear whose next layer, after ReLUs (positively homogeneous), normalizes."""
+    torch.manual_seed(seed)
+    model = nn.Sequential(*[_make(k) for k in kinds], nn.Linear(5, 2)).double()
+    x = torch.randn(4, 5, dtype=torch.float64)
+    rows = {d.name: d for d in decay_groups(model, 0.1, example_input=x).decisions}
+    result = probe_model(model, x)
+    for name, d in rows.items():
+        if d.category == "scale-invariant":
+            assert _output_change(model, x, result.checks[name].scaled, 2.9) < 1e-12, name
+    for i, kind in enumerate(kinds):
+        if not kind.startswith("linear"):
+            continue
+        after = [k for k in kinds[i + 1 :] if k != "relu"]
+        if after and after[0] in ("layernorm", "rmsnorm", "unitscale"):
+            assert rows[f"{i}.weight"].category == "scale-invariant", kinds
+            assert not rows[f"{i}.weight"].decay
+        elif not after or after[0] == "tanh":
+            assert rows[f"{i}.weight"].category == "weight", kinds

@@ -2,17 +2,18 @@
 
 Each parameter gets a *category* and a reason. The categories, and whether weight decay applies:
 
-=================  =====  ==========================================================================
-category           decay  meaning
-=================  =====  ==========================================================================
-``weight``         yes    a matrix or kernel that mixes features (Linear, Conv, RNN, attention)
-``embedding``      opt.   a lookup table or an additive table (``decay_embeddings``)
-``scale-invariant`` opt.  a weight whose scale the next normalization removes (``decay_scale_invariant``)
-``bias``           no     an additive offset (``bias`` of Linear/Conv/RNN/attention, 1-D shifts)
-``norm``           no     a parameter of a normalization layer (BatchNorm, LayerNorm, RMSNorm, ...)
-``gain``           no     a per-feature multiplier (LayerScale, PReLU slopes, 1-D scales)
-``scalar``         no     a 0-d parameter (a temperature, gate or global scale)
-=================  =====  ==========================================================================
+===================  =======  ======================================================================
+category             decay    meaning
+===================  =======  ======================================================================
+``weight``           yes      a matrix or kernel that mixes features (Linear, Conv, RNN, attention)
+``embedding``        option   a lookup table or an additive table (``decay_embeddings``)
+``scale-invariant``  option   a weight whose scale the next normalization removes
+                              (``decay_scale_invariant``; found by the probe only)
+``bias``             no       an additive offset (``bias`` of Linear/Conv/RNN/attention, 1-D shifts)
+``norm``             no       a parameter of a normalization layer (BatchNorm, LayerNorm, RMSNorm)
+``gain``             no       a per-feature multiplier (LayerScale, PReLU slopes, 1-D scales)
+``scalar``           no       a 0-d parameter (a temperature, gate or global scale)
+===================  =======  ======================================================================
 """
 
 from __future__ import annotations

@@ -276,7 +276,7 @@ def _apply_probe(
         check = probe.checks.get(name)
         if check is None:
             continue
-        kind = probe.norms[check.norm].split(" ")[0]
+        fed = ", ".join(f"{probe.norms[n].split(' ')[0]} `{n}`" for n in check.norms)
         if check.invariant:
             together = (
                 f" together with {', '.join(f'`{s}`' for s in check.scaled[1:])}"
@@ -285,14 +285,14 @@ def _apply_probe(
             )
             out[name] = (
                 "scale-invariant",
-                f"scale-invariant: feeds {kind} `{check.norm}`; output unchanged when scaled by "
+                f"scale-invariant: feeds {fed}; output unchanged when scaled by "
                 f"c={probe.c:g}{together} (probe: relative change {check.rel_change:.0e})",
                 "probe",
             )
         else:
             category, reason, source = out[name]
             reason += (
-                f"; feeds {kind} `{check.norm}` but is not scale-invariant (probe: relative "
+                f"; feeds {fed} but is not scale-invariant (probe: relative "
                 f"change {check.rel_change:.2g})"
             )
             out[name] = (category, reason, source)

@@ -62,8 +62,8 @@ class InvarianceCheck:
         The weight under test.
     scaled : tuple of str
         Every parameter scaled together (the weight, and its bias when ``with_bias``).
-    norm : str
-        The normalization module the trace found the weight to feed.
+    norms : tuple of str
+        The normalization modules the trace found the weight to feed.
     rel_change : float
         ``max|f(c·W) − f(W)| / max|f(W)|`` over every floating output.
     invariant : bool
@@ -72,7 +72,7 @@ class InvarianceCheck:
 
     weight: str
     scaled: tuple[str, ...]
-    norm: str
+    norms: tuple[str, ...]
     rel_change: float
     invariant: bool
 
@@ -303,6 +303,8 @@ def probe_model(
         saved = _eps_attrs(mod)
         _set_attrs(mod, dict.fromkeys(saved, _TINY_EPS))
         if how == "known":
+            if getattr(mod, "eps", 0.0) is None:  # nn.RMSNorm's default: the dtype's epsilon
+                mod.eps = _TINY_EPS
             norms[name] = type(mod).__name__
             continue
         args, kwargs = calls[name][0]
@@ -339,28 +341,32 @@ def probe_model(
     if candidates is None:
         candidates = [n for n, p in probe.params.items() if effective_ndim(tuple(p.shape)) >= 2]
     cand = set(candidates)
-    groups: list[tuple[str, frozenset[str]]] = []
+    feeds: dict[str, list[str]] = {}  # weight -> the normalizations it feeds
+    partners: dict[str, set[str]] = {}  # weight -> the vectors of the same operation (its bias)
     for name in norms:
         for args, _ in calls.get(name, []):
             i = _first_float(args)
-            if i is not None:
-                groups += [(name, g) for g in graph.feeders(args[i])]
+            if i is None:
+                continue
+            for group in graph.feeders(args[i]):
+                for weight in group & cand:
+                    if name not in feeds.setdefault(weight, []):
+                        feeds[weight].append(name)
+                    partners.setdefault(weight, set()).update(
+                        n for n in group - cand if effective_ndim(tuple(probe.params[n].shape)) <= 1
+                    )
     base = probe.output()
     checks: dict[str, InvarianceCheck] = {}
-    for norm, group in groups:
-        for weight in sorted(group & cand):
-            if weight in checks and checks[weight].invariant:
-                continue
-            partners = sorted(
-                n for n in group - cand if effective_ndim(tuple(probe.params[n].shape)) <= 1
+    for weight in sorted(feeds):
+        alone = (weight,)
+        tries = [alone, (weight, *sorted(partners[weight]))] if partners[weight] else [alone]
+        for scaled in tries:
+            change = _scaled_change(probe, list(scaled), c, base)
+            checks[weight] = InvarianceCheck(
+                weight, scaled, tuple(feeds[weight]), change, change <= rtol
             )
-            for scaled in ([weight], [weight, *partners]) if partners else ([weight],):
-                change = _scaled_change(probe, scaled, c, base)
-                checks[weight] = InvarianceCheck(
-                    weight, tuple(scaled), norm, change, change <= rtol
-                )
-                if change <= rtol:
-                    break
+            if change <= rtol:
+                break
     return ProbeResult(norms, uses, checks, dead, c, gmax)
 
 
