@@ -191,6 +191,7 @@ def test_error_messages() -> None:
             (model, 0.1),
             {"probe_rtol": 0},
         ),
+        (TypeError, r"^seed must be an integer; got 1\.5$", (model, 0.1), {"seed": 1.5}),
         (ValueError, "^model must be a module with parameters; got none$", (nn.ReLU(), 0.1), {}),
         (
             ValueError,

@@ -173,6 +173,8 @@ def decay_groups(
         _check_bool(flag, value)
     if not (isinstance(probe_rtol, Real) and 0 < probe_rtol < 1):
         raise ValueError(message("probe_rtol", "a number in (0, 1)", repr(probe_rtol)))
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(message("seed", "an integer", repr(seed)))
     extra_norms = _norm_types(norm_types)
 
     owned = owned_parameters(model)
