@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 
-import torch.nn.functional as F
-
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 D = 8  # model width everywhere: the models are tiny on purpose

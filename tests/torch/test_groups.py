@@ -6,11 +6,11 @@ import copy
 
 import decay_models as dm
 import pytest
-from rich.console import Console
-
 import torch
-from ridgeway.torch import DecayGroups, ParamDecision, decay_groups
+from rich.console import Console
 from torch import nn
+
+from ridgeway.torch import DecayGroups, ParamDecision, decay_groups
 
 KEYS = list(dm.MODELS)
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import decay_models as dm
 import pytest
-
 import torch
-from ridgeway.torch import decay_groups
 from torch import nn
+
+from ridgeway.torch import decay_groups
 
 
 def _rows(groups):  # type: ignore[no-untyped-def]

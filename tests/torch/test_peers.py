@@ -7,9 +7,9 @@ from pathlib import Path
 
 import decay_models as dm
 import pytest
+from torch import nn
 
 from ridgeway.torch import decay_groups
-from torch import nn
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "weight_decay_groups.md"
 

@@ -6,13 +6,13 @@ import copy
 
 import decay_models as dm
 import pytest
+import torch
 import torch.nn.functional as F
 from hypothesis import given
 from hypothesis import strategies as st
-
-import torch
-from ridgeway.torch import decay_groups, probe_model
 from torch import nn
+
+from ridgeway.torch import decay_groups, probe_model
 
 
 def _training_copy(model: nn.Module) -> nn.Module:

@@ -7,9 +7,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from torch import nn
+
 from ridgeway._validation import message
 from ridgeway.torch._report import render_table
-from torch import nn
 
 __all__ = ["DecayGroups", "ParamDecision"]
 

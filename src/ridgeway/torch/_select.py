@@ -7,8 +7,9 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 import torch
-from ridgeway._validation import message
 from torch import nn
+
+from ridgeway._validation import message
 
 __all__ = ["model_no_weight_decay", "resolve"]
 

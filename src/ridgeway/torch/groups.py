@@ -47,6 +47,8 @@ import math
 from numbers import Real
 from typing import Any
 
+from torch import nn
+
 from ridgeway._validation import message
 from ridgeway.torch._decisions import DecayGroups, ParamDecision
 from ridgeway.torch._select import model_no_weight_decay, resolve
@@ -57,7 +59,6 @@ from ridgeway.torch._structure import (
     structural_rule,
 )
 from ridgeway.torch.probe import ProbeResult, probe_model
-from torch import nn
 
 __all__ = ["DecayGroups", "ParamDecision", "decay_groups"]
 

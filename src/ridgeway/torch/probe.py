@@ -36,6 +36,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import torch
+from torch import nn
+
 from ridgeway._validation import message
 from ridgeway.torch._io import call_args, flat, floats, map_tensors, rel_change
 from ridgeway.torch._structure import (
@@ -45,7 +47,6 @@ from ridgeway.torch._structure import (
     owned_parameters,
 )
 from ridgeway.torch._trace import Graph
-from torch import nn
 
 __all__ = ["InvarianceCheck", "ProbeResult", "probe_model"]
 
