@@ -49,9 +49,7 @@ def add_report_parser(sub: Any) -> None:
     rep.add_argument(
         "data", nargs="?", metavar="DATA", help="a .csv, .csv.gz, .parquet or .pq file"
     )
-    rep.add_argument(
-        "--target", metavar="COL", help="the response column (required with DATA)"
-    )
+    rep.add_argument("--target", metavar="COL", help="the response column (required with DATA)")
     rep.add_argument(
         "--features",
         metavar="COLS",
@@ -98,7 +96,9 @@ def _model(args: argparse.Namespace, selection: Any) -> Any:
 
     if selection.alpha is not None:
         if not selection.alpha > 0:
-            raise ValueError(message("--alpha", "positive for a report (λ is on a log scale)", selection.alpha))
+            raise ValueError(
+                message("--alpha", "positive for a report (λ is on a log scale)", selection.alpha)
+            )
         return Ridge(alpha=selection.alpha, standardize=args.standardize)
     if args.cv is None and args.rule is None:
         return None
@@ -128,7 +128,9 @@ def run_report(args: argparse.Namespace, console: Console) -> int:
     if args.data is None:
         if args.target is not None and args.target != DEMO_TARGET:
             raise ValueError(
-                message("--target", f"{DEMO_TARGET!r} for the built-in prostate data", repr(args.target))
+                message(
+                    "--target", f"{DEMO_TARGET!r} for the built-in prostate data", repr(args.target)
+                )
             )
         if features is not None:
             raise _UsageError("--features needs DATA (see 'ridgeway report --help')")
@@ -144,7 +146,9 @@ def run_report(args: argparse.Namespace, console: Console) -> int:
         )
     else:
         if args.target is None:
-            raise _UsageError("--target is required when DATA is given (see 'ridgeway report --help')")
+            raise _UsageError(
+                "--target is required when DATA is given (see 'ridgeway report --help')"
+            )
         X, y, names = table_to_xy(read_table(args.data), args.target, features)
         options.update(target_name=args.target, source=str(args.data))
     if model is not None:

@@ -48,9 +48,7 @@ def browser() -> Iterator[Any]:
     except ImportError:
         pytest.fail("the report's browser tests need Playwright: pip install playwright")
     with sync_playwright() as pw:
-        chromium = pw.chromium.launch(
-            executable_path=executable, headless=True, args=CHROMIUM_ARGS
-        )
+        chromium = pw.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 

@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import open_page, save_screenshot
 
+from conftest import open_page, save_screenshot
 from ridgeway.cli import main
 from ridgeway.datasets import load_prostate
 from ridgeway.linear_model import Ridge, RidgeCV
@@ -163,12 +163,16 @@ def test_criterion_markers_sit_at_the_chosen_alpha(
     assert_displayed(row.nth(2).text_content(), chosen)
     # its button moves the slider to the nearest grid point
     page.click(f"#criterion-buttons button[data-key='{key}']")
-    grid = np.asarray(page.evaluate("JSON.parse(document.getElementById('ridgeway-data').textContent).alphas"))
+    grid = np.asarray(
+        page.evaluate("JSON.parse(document.getElementById('ridgeway-data').textContent).alphas")
+    )
     index = int(np.argmin(np.abs(np.log(grid) - np.log(chosen))))
     assert page.eval_on_selector("#alpha-value", "el => el.dataset.index") == str(index)
 
 
-def _recurrence(lam: float, eta: float, c: float, steps: int, w0: float = 2.0, target: float = 1.0) -> np.ndarray:
+def _recurrence(
+    lam: float, eta: float, c: float, steps: int, w0: float = 2.0, target: float = 1.0
+) -> np.ndarray:
     w = np.empty(steps + 1)
     w[0] = w0
     for t in range(steps):
@@ -187,7 +191,11 @@ def test_weight_decay_demo_reacts_to_its_controls(default_page: Any) -> None:
         return lam, eta, c, y, page.text_content("#wd-status")
 
     before = state()
-    for lam_pos, eta_pos, curv_pos, steps in ((150, 80, 100, 60), (60, 170, 120, 25), (200, 200, 200, 10)):
+    for lam_pos, eta_pos, curv_pos, steps in (
+        (150, 80, 100, 60),
+        (60, 170, 120, 25),
+        (200, 200, 200, 10),
+    ):
         set_slider(page, "#wd-lambda", lam_pos)
         set_slider(page, "#wd-eta", eta_pos)
         set_slider(page, "#wd-curvature", curv_pos)
@@ -225,7 +233,7 @@ def test_hostile_names_render_as_text(browser: Any, tmp_path: Path) -> None:
         assert page.evaluate("typeof window.__pwned") == "undefined"
         assert log.dialogs == [] and log.errors == [] and log.blocked == []
         assert page.evaluate("document.querySelectorAll('img').length") == 0
-        assert page.title() == f"ridgeway report: y"
+        assert page.title() == "ridgeway report: y"
         assert page.text_content("#page-source") == str(data)
         cells = page.locator("#coef-table tbody tr[data-feature='1'] td")
         assert cells.nth(0).text_content() == HOSTILE_COLUMN
@@ -242,17 +250,27 @@ def test_hostile_names_render_as_text(browser: Any, tmp_path: Path) -> None:
         page.context.close()
 
 
-def test_hostile_title_and_demo_labels(browser: Any, tmp_path: Path, prostate: SimpleNamespace) -> None:
+def test_hostile_title_and_demo_labels(
+    browser: Any, tmp_path: Path, prostate: SimpleNamespace
+) -> None:
     steps = np.arange(0, 50, 5)
     runs = {
         HOSTILE_LABEL: SimpleNamespace(
-            steps=steps, train_loss=1 / (1 + steps), val_loss=1.2 / (1 + steps) + 0.1, weight_norm=np.sqrt(steps + 1.0)
+            steps=steps,
+            train_loss=1 / (1 + steps),
+            val_loss=1.2 / (1 + steps) + 0.1,
+            weight_norm=np.sqrt(steps + 1.0),
         ),
         "weight decay 0.01": {
-            "steps": steps, "train_loss": 0.9 / (1 + steps), "val_loss": 1 / (1 + steps) + 0.05, "weight_norm": np.log1p(steps + 1.0)
+            "steps": steps,
+            "train_loss": 0.9 / (1 + steps),
+            "val_loss": 1 / (1 + steps) + 0.05,
+            "weight_norm": np.log1p(steps + 1.0),
         },
     }
-    report = build(prostate.X, prostate.y, demos=runs, title=HOSTILE_LABEL, feature_names=prostate.names)
+    report = build(
+        prostate.X, prostate.y, demos=runs, title=HOSTILE_LABEL, feature_names=prostate.names
+    )
     out = report.save(tmp_path / "demos.html")
     page, log = open_page(browser, out)
     try:

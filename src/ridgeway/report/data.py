@@ -167,8 +167,20 @@ def _criteria(
     classical_ok = p >= 3 and n > spec.n_features + 1
     why = "needs at least 3 penalized predictors and n > p + 1"
     icpt = fit.inp.fit_intercept
-    add("hkb", "HKB", "formula", (lambda: float(hkb(spec, fit_intercept=icpt)[0])) if classical_ok else None, why)
-    add("lw", "L-W", "formula", (lambda: float(lw(spec, fit_intercept=icpt)[0])) if classical_ok else None, why)
+    add(
+        "hkb",
+        "HKB",
+        "formula",
+        (lambda: float(hkb(spec, fit_intercept=icpt)[0])) if classical_ok else None,
+        why,
+    )
+    add(
+        "lw",
+        "L-W",
+        "formula",
+        (lambda: float(lw(spec, fit_intercept=icpt)[0])) if classical_ok else None,
+        why,
+    )
     if fit.inp.model_alpha is not None:
         out.append(_Criterion("model", "model", "fitted", fit.inp.model_alpha, fit.inp.model_label))
     return out
@@ -242,9 +254,15 @@ def factorize(inp: ReportInput) -> tuple[Fitted, dict[str, Curve], FoldStatistic
     xm, sd = _column_stats(inp)
     if inp.model_alpha is not None:
         ref = float(inp.model_alpha)
-    else:
-        ref = float(curves["loo"].alphas[int(select(curves["loo"], "min"))]) if "loo" in curves else float(al[al.size // 2])
-    fit = Fitted(inp, data, spec, al, path3[:, :, 0], intercept, xm, sd, ref, nearest_index(al, ref))
+    elif "loo" in curves:
+        with warnings.catch_warnings():  # an edge choice is noted in the criteria table
+            warnings.simplefilter("ignore", GridEdgeWarning)
+            ref = _select(curves["loo"], "min")
+    else:  # pragma: no cover - the LOO curve exists for any data
+        ref = float(al[al.size // 2])
+    fit = Fitted(
+        inp, data, spec, al, path3[:, :, 0], intercept, xm, sd, ref, nearest_index(al, ref)
+    )
     return fit, curves, stats
 
 

@@ -34,7 +34,13 @@ from ridgeway.report.views import bias_variance_view, conventions_view, demos_vi
 
 __all__ = ["Report", "build", "embed_json"]
 
-_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_JSON_ESCAPES = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
 _JSON_RE = re.compile("[<>&\u2028\u2029]")
 _SLOT = re.compile(r"\{\{([A-Z_]+)\}\}")
 
@@ -83,7 +89,10 @@ def _summary(inp: Any, fit: Any) -> list[list[str]]:
         ["data", inp.source],
         ["target", inp.target_name],
         ["rows × columns", f"{n} × {p}"],
-        ["sample weights", "none (all 1)" if inp.sample_weight is None else f"given, Σs = {spec.sum_weights:.6g}"],
+        [
+            "sample weights",
+            "none (all 1)" if inp.sample_weight is None else f"given, Σs = {spec.sum_weights:.6g}",
+        ],
         ["intercept", "fitted, not penalized" if inp.fit_intercept else "none"],
         [
             "standardization",
@@ -96,10 +105,23 @@ def _summary(inp: Any, fit: Any) -> list[list[str]]:
             "penalty factors",
             "1 for every column" if pf is None else f"given ({int(np.sum(pf == 0))} unpenalized)",
         ],
-        ["factorization", {"eigh": "eigendecomposition of the Gram matrix", "dual": "eigendecomposition of the kernel XXᵀ", "svd": "SVD of X"}[spec.kind]],
+        [
+            "factorization",
+            {
+                "eigh": "eigendecomposition of the Gram matrix",
+                "dual": "eigendecomposition of the kernel XXᵀ",
+                "svd": "SVD of X",
+            }[spec.kind],
+        ],
         ["rank", f"{spec.d.size} of {spec.penalized.size} penalized columns"],
-        ["condition number without penalty", "∞ (rank deficient)" if not np.isfinite(cond) else f"{cond:.4g}"],
-        ["α grid", f"{fit.alphas.size} values, {fit.alphas[0]:.4g} … {fit.alphas[-1]:.4g} (log scale)"],
+        [
+            "condition number without penalty",
+            "∞ (rank deficient)" if not np.isfinite(cond) else f"{cond:.4g}",
+        ],
+        [
+            "α grid",
+            f"{fit.alphas.size} values, {fit.alphas[0]:.4g} … {fit.alphas[-1]:.4g} (log scale)",
+        ],
     ]
     if inp.validation is not None:
         rows.append(["validation rows", str(inp.validation[0].shape[0])])

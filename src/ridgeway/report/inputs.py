@@ -60,16 +60,24 @@ def _from_table(table: Any, target: Any, features: Sequence[str] | None) -> tupl
         raise TypeError(
             message("target", "the name of the response column of the table", repr(target))
         )
-    tab = table if isinstance(table, pa.Table) else pa.Table.from_pandas(table, preserve_index=False)
+    tab = (
+        table if isinstance(table, pa.Table) else pa.Table.from_pandas(table, preserve_index=False)
+    )
     X, y, names = table_to_xy(tab, target, features)
     return X, y, names
 
 
-def _model_settings(model: Any, explicit: dict[str, Any]) -> tuple[dict[str, Any], float | None, str]:
+def _model_settings(
+    model: Any, explicit: dict[str, Any]
+) -> tuple[dict[str, Any], float | None, str]:
     """The settings a fitted ridgeway model was fitted with, its α and a label."""
     if not hasattr(model, "coef_"):
         raise ValueError(
-            message("model_or_data", "a fitted model (call fit first)", f"an unfitted {type(model).__name__}")
+            message(
+                "model_or_data",
+                "a fitted model (call fit first)",
+                f"an unfitted {type(model).__name__}",
+            )
         )
     clash = [k for k, v in explicit.items() if v is not None]
     if clash:
@@ -119,7 +127,12 @@ def resolve(
     validation: tuple[Any, Any] | None = None,
 ) -> ReportInput:
     """Validate the arguments of :func:`ridgeway.report.build` (see there)."""
-    if isinstance(folds, bool) or not isinstance(folds, int | np.integer) or folds == 1 or folds < 0:
+    if (
+        isinstance(folds, bool)
+        or not isinstance(folds, int | np.integer)
+        or folds == 1
+        or folds < 0
+    ):
         raise ValueError(message("folds", "0 (no K-fold curve) or an integer K ≥ 2", repr(folds)))
     model_alpha, model_label = None, ""
     explicit = {"standardize": standardize, "fit_intercept": fit_intercept}
@@ -135,7 +148,11 @@ def resolve(
         settings, model_alpha, model_label = _model_settings(model_or_data, explicit)
         if len(data) != 2:
             raise TypeError(
-                message("data", "X and y after a fitted model: build(model, X, y)", f"{len(data)} argument(s)")
+                message(
+                    "data",
+                    "X and y after a fitted model: build(model, X, y)",
+                    f"{len(data)} argument(s)",
+                )
             )
         X_in, y_in = data
         if feature_names is None and hasattr(model_or_data, "feature_names_in_"):
@@ -152,7 +169,9 @@ def resolve(
         if ds.train_mask is not None and validation is None:
             validation = (ds.data[~ds.train_mask], ds.target[~ds.train_mask])
             X_in, y_in = ds.data[ds.train_mask], ds.target[ds.train_mask]
-    elif isinstance(model_or_data, pa.Table) or hasattr(model_or_data, "to_numpy") and hasattr(model_or_data, "columns") and not data:
+    elif isinstance(model_or_data, pa.Table) or (
+        hasattr(model_or_data, "to_numpy") and hasattr(model_or_data, "columns") and not data
+    ):
         col = target if target is not None else (data[0] if data else None)
         X_in, y_in, names = _from_table(model_or_data, col, features)
         target_name = target_name or str(col)
@@ -174,7 +193,9 @@ def resolve(
     if validation is not None:
         Xv = _float_matrix(validation[0])
         if Xv.shape[1] != p:
-            raise ValueError(message("validation", f"rows of {p} columns", f"{Xv.shape[1]} columns"))
+            raise ValueError(
+                message("validation", f"rows of {p} columns", f"{Xv.shape[1]} columns")
+            )
         val = (Xv, _one_target(validation[1], Xv.shape[0]))
     pf = settings["penalty_factor"]
     al = settings["alphas"]

@@ -206,14 +206,22 @@ def demos_view(demos: Any) -> list[dict[str, Any]]:
             value = run.get(field) if isinstance(run, Mapping) else getattr(run, field, None)
             if value is None:
                 raise ValueError(
-                    message("demos", f"runs with {', '.join(_DEMO_FIELDS)}", f"run {i} without {field!r}")
+                    message(
+                        "demos",
+                        f"runs with {', '.join(_DEMO_FIELDS)}",
+                        f"run {i} without {field!r}",
+                    )
                 )
             arr = np.asarray(value, dtype=np.float64).reshape(-1)
             arrays[field] = arr
         sizes = {a.size for a in arrays.values()}
         if len(sizes) != 1:
             raise ValueError(
-                message("demos", "runs whose arrays have one length", f"run {i} with lengths {sorted(sizes)}")
+                message(
+                    "demos",
+                    "runs whose arrays have one length",
+                    f"run {i} with lengths {sorted(sizes)}",
+                )
             )
         label = key
         if label is None:
