@@ -251,7 +251,12 @@ def factorize(inp: ReportInput) -> tuple[Fitted, dict[str, Curve], FoldStatistic
     curves = _curves(inp, data, spec, al, stats)
     path3 = spec.coef_path(al)  # (a, p, 1)
     intercept = spec.intercept(path3)[:, 0]
-    xm, sd = _column_stats(inp)
+    if stats is not None and stats.total is not None:  # centred moments of the same pass
+        total = stats.total
+        xm = np.asarray(total.x_mean, dtype=np.float64)
+        sd = np.sqrt(np.maximum(np.diagonal(total.xx), 0.0) / total.sum_weights)
+    else:
+        xm, sd = _column_stats(inp)
     if inp.model_alpha is not None:
         ref = float(inp.model_alpha)
     elif "loo" in curves:
