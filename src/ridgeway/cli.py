@@ -8,6 +8,7 @@
     ridgeway fit data.csv --target species        # a class column: logistic ridge
     ridgeway predict model.npz new.parquet -o predictions.csv
     ridgeway inverse shaw --n 256 --noise 0.01    # Tikhonov on a test problem, λ by each rule
+    ridgeway report data.csv --target y -o report.html   # interactive page with a λ slider
 
 Without ``--alpha``, ``fit`` chooses α over a grid spanning the spectrum (exact leave-one-out
 by default) and prints, next to the chosen α, the α that each of the other criteria would pick
@@ -55,6 +56,7 @@ from ridgeway.cli_classify import (
     read_target,
 )
 from ridgeway.cli_inverse import add_inverse_parser, run_inverse
+from ridgeway.cli_report import add_report_parser, run_report
 from ridgeway.datasets import load_prostate
 from ridgeway.io.model_files import load_model
 from ridgeway.io.readers import read_table, table_to_matrix, table_to_xy
@@ -224,6 +226,7 @@ def _build_parser() -> argparse.ArgumentParser:
         ),
     )
     add_inverse_parser(sub)
+    add_report_parser(sub)
     return parser
 
 
@@ -820,6 +823,8 @@ def _run(argv: Sequence[str] | None, console: Console) -> int:
         return _fit(args, console)
     if args.command == "inverse":
         return run_inverse(args, console)
+    if args.command == "report":
+        return run_report(args, console)
     return _predict(args, console)
 
 

@@ -1,4 +1,5 @@
-"""Reports: plots for notebooks (:mod:`ridgeway.report.plots`, matplotlib).
+"""Reports: the interactive HTML report (:func:`build`, one self-contained page over every α
+of the grid) and plots for notebooks (:mod:`ridgeway.report.plots`, matplotlib).
 
 Importing this package imports neither matplotlib nor plotly: each name below is loaded on first
 use (module ``__getattr__``), and matplotlib only when a plot is drawn.
@@ -10,6 +11,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ridgeway.report.html import Report, build
     from ridgeway.report.plots import (
         plot_bias_variance,
         plot_constraint,
@@ -21,6 +23,8 @@ if TYPE_CHECKING:
     )
 
 _LAZY = {
+    "Report": "ridgeway.report.html",
+    "build": "ridgeway.report.html",
     "plot_bias_variance": "ridgeway.report.plots",
     "plot_constraint": "ridgeway.report.plots",
     "plot_cv": "ridgeway.report.plots",
@@ -31,6 +35,8 @@ _LAZY = {
 }
 
 __all__ = [
+    "Report",
+    "build",
     "plot_bias_variance",
     "plot_constraint",
     "plot_cv",
