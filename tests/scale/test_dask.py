@@ -303,3 +303,18 @@ def test_errors():
         fit_dask(object(), dX, Y)
     with pytest.raises(TypeError, match="X must be a dask array or DataFrame"):
         fit_dask(Ridge(), X, Y)
+
+
+@pytest.mark.parametrize("cv", [None, 3], ids=repr)
+def test_filtered_dataframe_with_empty_partitions(cv):
+    X, Y, w = _data(seed=12)
+    df = pd.DataFrame(X, columns=list("abcdef")).assign(y=Y[:, 0], w=w)
+    df["row"] = np.arange(300)
+    ddf = dd.from_pandas(df, npartitions=6)
+    keep = (df["row"] < 50) | (df["row"] >= 200)  # partitions 2 and 3 (rows 100-199) empty
+    sub, dsub = df[keep], ddf[(ddf["row"] < 50) | (ddf["row"] >= 200)]
+    feats = list("abcdef")
+    ref = RidgeCV(cv=_ref_cv(cv), **KW).fit(sub[feats], sub["y"], sample_weight=sub["w"])
+    got = RidgeCV(cv=cv, **KW).fit(dsub[feats], dsub["y"], sample_weight=dsub["w"])
+    _same_fit(got, ref, sub[feats].to_numpy())
+    _same_cv(got, ref)
