@@ -86,16 +86,18 @@ def test_fit_on_local_cluster(client, cv):
     assert len(ran) == 2 and all(ran.values())
 
 
-STALL = 3  # the partition whose first run hangs until its worker is killed
+STALL = 3  # the partition whose read hangs until its worker is killed
 
 
-def _slow_block(block, log_path):
-    """Log 'partition pid' and return the features; the first run of STALL hangs (30 s)."""
+def _slow_block(block, log_path, stall_at):
+    """Log 'partition pid' and return the features; read number ``stall_at`` of STALL (1 in
+    the first pass, 2 in the leave-one-out pass) hangs for 30 s."""
     part = int(block[0, -1])
     seen = open(log_path).read().split()[::2] if os.path.exists(log_path) else []
     with open(log_path, "a") as f:
         f.write(f"{part} {os.getpid()}\n")
-    time.sleep(30.0 if part == STALL and str(part) not in seen else 0.02)
+    stall = part == STALL and seen.count(str(part)) == stall_at - 1
+    time.sleep(30.0 if stall else 0.02)
     return block[:, :-1]
 
 
@@ -104,21 +106,23 @@ def _starts(log_path):
     return [(int(a), int(b)) for a, b in zip(lines[::2], lines[1::2], strict=True)]
 
 
-def _kill_stalled_worker(client, log_path, done, record):
-    """SIGKILL the worker process running the first run of partition STALL."""
-    pids = set(client.run(os.getpid).values())
+def _kill_stalled_worker(client, log_path, stall_at, done, record):
+    """SIGKILL the worker process running the stalled read of partition STALL."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not done.is_set():
-        stalled = [pid for part, pid in _starts(log_path) if part == STALL]
-        if stalled:
-            assert stalled[0] in pids
-            os.kill(stalled[0], signal.SIGKILL)
-            record.update(pid=stalled[0], seen=len(_starts(log_path)))
+        runs = [pid for part, pid in _starts(log_path) if part == STALL]
+        if len(runs) >= stall_at:
+            pid = runs[stall_at - 1]
+            assert pid in set(client.run(os.getpid).values())
+            os.kill(pid, signal.SIGKILL)
+            record.update(pid=pid)
             return
         time.sleep(0.01)
 
 
-def test_worker_killed_mid_pass(client, tmp_path):
+@pytest.mark.parametrize("stall_at", [1, 2], ids=["first pass", "leave-one-out pass"])
+def test_worker_killed_mid_pass(client, tmp_path, stall_at):
+    client.wait_for_workers(2, timeout=60)  # the nanny's replacement of a killed worker
     X, Y, w = _data(n=480, seed=1)
     ref = RidgeCV().fit(X, Y, sample_weight=w)  # exact LOO: two passes over the data
     parts = 16
@@ -126,11 +130,13 @@ def test_worker_killed_mid_pass(client, tmp_path):
     tagged = np.hstack([X, np.repeat(np.arange(parts), rows)[:, None]])
     log_path = str(tmp_path / "starts.log")
     dX = da.from_array(tagged, chunks=(rows, X.shape[1] + 1)).map_blocks(
-        _slow_block, log_path, chunks=(rows, X.shape[1]), dtype=float
+        _slow_block, log_path, stall_at, chunks=(rows, X.shape[1]), dtype=float
     )
     done, record = threading.Event(), {}
     killer = threading.Thread(
-        target=_kill_stalled_worker, args=(client, log_path, done, record), daemon=True
+        target=_kill_stalled_worker,
+        args=(client, log_path, stall_at, done, record),
+        daemon=True,
     )
     killer.start()
     try:
@@ -138,13 +144,13 @@ def test_worker_killed_mid_pass(client, tmp_path):
     finally:
         done.set()
         killer.join(timeout=10)
-    # the pass could not finish without the kill: the stalled partition was rerun elsewhere
+    # the pass could not finish without the kill: the stalled read was redone elsewhere
     assert record, "the stalled partition never started"
     _same(got, ref)
     starts = _starts(log_path)
-    reruns = [pid for part, pid in starts if part == STALL]
-    assert len(reruns) >= 2 and reruns[0] == record["pid"]
-    assert all(pid != record["pid"] for pid in reruns[1:])
+    runs = [pid for part, pid in starts if part == STALL]
+    assert len(runs) >= stall_at + 1 and runs[stall_at - 1] == record["pid"]
+    assert all(pid != record["pid"] for pid in runs[stall_at:])
     # the first pass and the leave-one-out pass each read every partition
     assert {part for part, _ in starts} == set(range(parts))
     assert len(starts) >= 2 * parts + 1

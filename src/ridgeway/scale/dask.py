@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import uuid
+import warnings
 from typing import Any
 
 import numpy as np
@@ -189,12 +190,17 @@ def _loo_pass(rows: DaskRows, split_every: int, pass_: LooPass) -> LooSums:
     """The second pass of exact leave-one-out over the partitions."""
     import dask
 
+    # one key of the graph: each worker receives the pass once, and the scheduler keeps it,
+    # so it survives the loss of any worker (a scattered copy would not)
     shipped = dask.delayed(pass_, name=f"ridgeway-loopass-{uuid.uuid4().hex}")
     leaves = [
         dask.delayed(_partition_loo, pure=False)(shipped, i, xb, yb, wb, rows.n_features)
         for i, (xb, yb, wb) in enumerate(zip(rows.X, rows.y, rows.w, strict=True))
     ]
-    (sums,) = dask.compute(_tree(leaves, _add, split_every, "ridgeway-loo"))
+    with warnings.catch_warnings():
+        # distributed's advice for a large graph (scatter the data) does not apply here
+        warnings.filterwarnings("ignore", message="Sending large graph", category=UserWarning)
+        (sums,) = dask.compute(_tree(leaves, _add, split_every, "ridgeway-loo"))
     return sums  # type: ignore[no-any-return]
 
 
@@ -243,6 +249,24 @@ def fit_dask(
     Returns
     -------
     estimator
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import dask.array as da
+    >>> from ridgeway import RidgeCV
+    >>> from ridgeway.selection.folds import HashKFold
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(1000, 3))
+    >>> y = X @ [1.0, -2.0, 0.5] + rng.normal(size=1000)
+    >>> dX, dy = da.from_array(X, chunks=(250, 3)), da.from_array(y, chunks=250)
+    >>> grid = np.logspace(-3, 3, 25)
+    >>> model = RidgeCV(grid, cv=5).fit(dX, dy)  # calls fit_dask
+    >>> ref = RidgeCV(grid, cv=HashKFold(5)).fit(X, y)
+    >>> bool(np.allclose(model.coef_, ref.coef_, rtol=1e-10)), model.alpha_ == ref.alpha_
+    (True, True)
+    >>> model.predict(dX)
+    dask.array<_predict_block, shape=(1000,), dtype=float64, chunksize=(250,), chunktype=numpy.ndarray>
     """
     Xc, _, p, _ = _prepare_x(X)
     cv = _check_before_pass(estimator, p)
