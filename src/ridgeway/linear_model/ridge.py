@@ -24,7 +24,7 @@ from ridgeway._validation import (
 from ridgeway.core.moments import column_means, column_sum_squares
 from ridgeway.core.solvers import NonFiniteError, RidgeProblem, solve
 
-__all__ = ["FitInput", "LinearModel", "Ridge", "validated_fit_input"]
+__all__ = ["FitInput", "LinearModel", "Ridge", "is_dask_collection", "validated_fit_input"]
 
 _SOLVERS = ("auto", "eigh", "dual", "svd", "cholesky")
 
@@ -73,6 +73,12 @@ def validated_fit_input(
     return FitInput(Xa, Y, single, w, factor, penalty, problem)
 
 
+def is_dask_collection(obj: Any) -> bool:
+    """Whether ``obj`` is a Dask collection, judged by its type's module (dask is not imported)."""
+    mod = type(obj).__module__
+    return mod == "dask" or mod.startswith(("dask.", "dask_expr"))
+
+
 def report_nonfinite(X: np.ndarray) -> None:
     """Raise the message for data whose statistics came out non-finite (NaN/inf, or overflow)."""
     check_finite(X, "X")
@@ -115,8 +121,12 @@ class LinearModel(RegressorMixin, BaseEstimator):
             self.df_ = np.asarray(df, dtype=np.float64)
 
     def predict(self, X: ArrayLike) -> np.ndarray:
-        """Predictions X W + b, shape (n,) or (n, t)."""
+        """Predictions X W + b, shape (n,) or (n, t); a lazy dask array for dask input."""
         check_is_fitted(self, "coef_")
+        if is_dask_collection(X):
+            from ridgeway.scale.dask import predict_dask
+
+            return predict_dask(self, X)  # type: ignore[no-any-return]
         Xa = as_matrix(X)
         validate_data(self, X, reset=False, skip_check_array=True)
         check_finite(Xa, "X")
@@ -211,6 +221,8 @@ class Ridge(LinearModel):
         Parameters
         ----------
         X : array-like of shape (n, p)
+            Or a dask array / DataFrame: fitted partition by partition on the active Dask
+            scheduler (:func:`ridgeway.scale.dask.fit_dask`).
         y : array-like of shape (n,) or (n, t)
         sample_weight : array-like of shape (n,) or float, optional
             Non-negative weights s_i (not all zero).
@@ -219,6 +231,10 @@ class Ridge(LinearModel):
         -------
         self : Ridge
         """
+        if is_dask_collection(X):
+            from ridgeway.scale.dask import fit_dask
+
+            return fit_dask(self, X, y, sample_weight)  # type: ignore[no-any-return]
         solver = check_choice(self.solver, "solver", _SOLVERS)
         data = validated_fit_input(self, X, y, sample_weight)
         alpha = check_alpha(self.alpha, data.Y.shape[1])

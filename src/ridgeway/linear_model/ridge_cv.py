@@ -14,7 +14,13 @@ from ridgeway._validation import check_choice, message
 from ridgeway.core.moments import Moments, column_means
 from ridgeway.core.solvers import COND_MAX, NonFiniteError
 from ridgeway.core.spectrum import Spectrum, spectrum_from_data, spectrum_from_moments
-from ridgeway.linear_model.ridge import FitInput, LinearModel, report_nonfinite, validated_fit_input
+from ridgeway.linear_model.ridge import (
+    FitInput,
+    LinearModel,
+    is_dask_collection,
+    report_nonfinite,
+    validated_fit_input,
+)
 from ridgeway.selection import (
     Curve,
     default_alphas,
@@ -320,6 +326,9 @@ class RidgeCV(LinearModel):
         Parameters
         ----------
         X : array-like of shape (n, p)
+            Or a dask array / DataFrame: fitted partition by partition on the active Dask
+            scheduler (:func:`ridgeway.scale.dask.fit_dask`; an int ``cv`` then means
+            ``HashKFold(cv)``).
         y : array-like of shape (n,) or (n, t)
         sample_weight : array-like of shape (n,), optional
         groups : array-like of shape (n,), optional
@@ -329,6 +338,10 @@ class RidgeCV(LinearModel):
         -------
         self : RidgeCV
         """
+        if is_dask_collection(X):
+            from ridgeway.scale.dask import fit_dask
+
+            return fit_dask(self, X, y, sample_weight, groups)  # type: ignore[no-any-return]
         rule, scoring = self._check_params()
         grid = self._grid()
         data = validated_fit_input(self, X, y, sample_weight)
