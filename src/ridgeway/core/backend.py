@@ -36,6 +36,7 @@ __all__ = [
     "device",
     "diagonal",
     "is_numpy",
+    "is_numpy_input",
     "namespace",
     "permute_dims",
     "spd_solver",
@@ -49,7 +50,8 @@ Array: TypeAlias = Any
 """An array of any array-API library (a NumPy ndarray, a torch tensor, a CuPy array, ...)."""
 
 
-def _is_numpy_input(a: object) -> bool:
+def is_numpy_input(a: object) -> bool:
+    """Whether ``a`` is NumPy input (an ndarray, a NumPy or Python scalar, a list, or None)."""
     return a is None or isinstance(a, (np.ndarray, np.generic, int, float, bool, list, tuple))
 
 
@@ -66,7 +68,7 @@ def namespace(*arrays: object) -> Any:
     ImportError
         For non-NumPy arrays when array-api-compat is not installed.
     """
-    others = [a for a in arrays if not _is_numpy_input(a)]
+    others = [a for a in arrays if not is_numpy_input(a)]
     if not others:
         return np
     try:

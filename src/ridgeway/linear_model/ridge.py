@@ -21,8 +21,10 @@ from ridgeway._validation import (
     check_penalty_factor,
     message,
 )
+from ridgeway.core import backend as bk
 from ridgeway.core.moments import column_means, column_sum_squares
 from ridgeway.core.solvers import NonFiniteError, RidgeProblem, solve
+from ridgeway.linear_model import _array_api
 
 __all__ = ["FitInput", "LinearModel", "Ridge", "validated_fit_input"]
 
@@ -55,7 +57,19 @@ def validated_fit_input(
     """Check X, y, weights and the penalty parameters of ``est`` once, with clear messages.
 
     Records ``n_features_in_`` and ``feature_names_in_`` on ``est`` (scikit-learn's rules).
+    With scikit-learn's array API dispatch on, arrays of another library than NumPy stay in
+    it (see :mod:`ridgeway.linear_model._array_api`).
     """
+    xp = _array_api.dispatch_namespace(X)
+    if xp is not None:
+        validate_data(est, X, reset=True, skip_check_array=True)
+        Xx, Yx, single_x, wx, var = _array_api.fit_arrays(X, y, sample_weight, xp, est.standardize)
+        factor = check_penalty_factor(est.penalty_factor, Xx.shape[1])
+        pen = factor
+        if var is not None:
+            pen = bk.as_float(xp, factor, bk.device(var)) * xp.where(var > 0, var, 1.0)
+        problem_x = RidgeProblem(Xx, Yx, wx, pen, bool(est.fit_intercept))
+        return FitInput(Xx, Yx, single_x, wx, factor, pen, problem_x)
     Xa = as_matrix(X)
     validate_data(est, X, reset=True, skip_check_array=True)
     n, p = Xa.shape
@@ -75,7 +89,7 @@ def validated_fit_input(
 
 def report_nonfinite(X: np.ndarray) -> None:
     """Raise the message for data whose statistics came out non-finite (NaN/inf, or overflow)."""
-    check_finite(X, "X")
+    check_finite(bk.to_numpy(X), "X")
     raise ValueError(message("X", "small enough for its squares to sum in float64", "an overflow"))
 
 
@@ -87,10 +101,26 @@ class LinearModel(RegressorMixin, BaseEstimator):
         tags.target_tags.multi_output = True
         return tags
 
+    def _set_fit_arrays(self, data: FitInput, coef: Any, intercept: Any, df: Any) -> None:
+        """_set_fit for arrays of another library: coef_ and intercept_ stay in it."""
+        xp = bk.namespace(coef)
+        dtype = data.X.dtype
+        if data.single:
+            self.coef_ = bk.astype(xp, coef[:, 0], dtype)
+            self.intercept_ = bk.astype(xp, intercept[0], dtype)
+            self.df_ = float(df[0])
+        else:
+            self.coef_ = bk.astype(xp, coef.T, dtype)
+            self.intercept_ = bk.astype(xp, intercept, dtype)
+            self.df_ = df
+
     def _set_fit(
         self, data: FitInput, coef: np.ndarray, intercept: np.ndarray, df: np.ndarray
     ) -> None:
         """Store coef_ (p,)/(t, p), intercept_ and df_ in the caller's dtype and shape."""
+        if not bk.is_numpy(bk.namespace(coef)):
+            self._set_fit_arrays(data, coef, intercept, df)
+            return
         dtype = data.X.dtype
         self.coef_: np.ndarray
         self.intercept_: float | np.ndarray
@@ -107,10 +137,14 @@ class LinearModel(RegressorMixin, BaseEstimator):
     def predict(self, X: ArrayLike) -> np.ndarray:
         """Predictions X W + b, shape (n,) or (n, t)."""
         check_is_fitted(self, "coef_")
+        xp = _array_api.dispatch_namespace(X)
+        if xp is not None:
+            validate_data(self, X, reset=False, skip_check_array=True)
+            return _array_api.predict_arrays(X, xp, self.coef_, self.intercept_)  # type: ignore[no-any-return]
         Xa = as_matrix(X)
         validate_data(self, X, reset=False, skip_check_array=True)
         check_finite(Xa, "X")
-        coef = np.asarray(self.coef_)
+        coef = bk.to_numpy(self.coef_)
         return np.asarray(Xa @ coef.T + self.intercept_)
 
     def save(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
@@ -213,11 +247,17 @@ class Ridge(LinearModel):
         data = validated_fit_input(self, X, y, sample_weight)
         alpha = check_alpha(self.alpha, data.Y.shape[1])
         Xa = data.X
+        solve_on = solve if bk.is_numpy(bk.namespace(Xa)) else _array_api.solve_arrays
         try:
-            sol = solve(data.problem, alpha, solver)
+            sol = solve_on(data.problem, alpha, solver)
         except NonFiniteError:
             report_nonfinite(Xa)
             raise
         self._set_fit(data, sol.coef, sol.intercept, sol.df)
         self.solver_ = sol.solver
         return self
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.array_api_support = True
+        return tags
