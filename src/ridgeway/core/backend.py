@@ -113,7 +113,10 @@ def as_float(xp: Any, a: Any, dev: Any = None) -> Array:
         return np.asarray(a, dtype=np.float64)
     dt = compute_dtype(xp, dev)
     if isinstance(a, (np.ndarray, np.generic, int, float, list, tuple)):
-        return xp.asarray(np.asarray(a, dtype=np.float64), dtype=dt, device=dev)
+        host = np.asarray(a, dtype=np.float64)
+        if not host.flags.writeable:  # a read-only view (broadcast): libraries may share memory
+            host = host.copy()
+        return xp.asarray(host, dtype=dt, device=dev)
     out = a if a.dtype == dt else xp.astype(a, dt)
     return out if dev is None or device(out) == dev else to_device(xp, out, dev)
 

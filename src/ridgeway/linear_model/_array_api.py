@@ -34,18 +34,47 @@ from ridgeway.core.solvers import (
 )
 from ridgeway.core.spectrum import spectrum_from_moments
 
-__all__ = ["dispatch_namespace", "fit_arrays", "predict_arrays", "solve_arrays"]
+__all__ = [
+    "check_same_namespace",
+    "dispatch_namespace",
+    "fit_arrays",
+    "predict_arrays",
+    "solve_arrays",
+]
 
 
 def dispatch_namespace(X: Any) -> Any | None:
     """The namespace of X when scikit-learn's array API dispatch is on and X is not NumPy."""
     if bk.is_numpy_input(X) or hasattr(X, "columns") or hasattr(X, "tocsr"):
         return None
+    return bk.namespace(X) if _dispatch_on() else None
+
+
+def _dispatch_on() -> bool:
     from sklearn import get_config
 
-    if not get_config().get("array_api_dispatch", False):
-        return None
-    return bk.namespace(X)
+    return bool(get_config().get("array_api_dispatch", False))
+
+
+def check_same_namespace(est: Any, X: Any, method: str) -> None:
+    """With dispatch on, raise unless X has the namespace and device of ``est.coef_``
+    (scikit-learn's rule: no silent moves between libraries or devices after fit)."""
+    if not _dispatch_on():
+        return
+    X_np = bk.is_numpy_input(X) or hasattr(X, "columns")
+    xp_fit, xp_X = bk.namespace(est.coef_), (np if X_np else bk.namespace(X))
+    dev_fit, dev_X = bk.device(est.coef_), (None if X_np else bk.device(X))
+    if xp_fit is xp_X and dev_fit == dev_X:
+        return
+    raise ValueError(
+        message(
+            f"X passed to {type(est).__name__}.{method}()",
+            "of the namespace and device of fit() (inputs must use the same namespace and the "
+            "same device as those passed to fit())",
+            f"{getattr(xp_X, '__name__', xp_X)} on {dev_X}; fit used "
+            f"{getattr(xp_fit, '__name__', xp_fit)} on {dev_fit}",
+        )
+    )
 
 
 def _on(xp: Any, a: Any, dev: Any, name: str) -> Any:

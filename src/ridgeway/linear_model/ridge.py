@@ -101,30 +101,20 @@ class LinearModel(RegressorMixin, BaseEstimator):
         tags.target_tags.multi_output = True
         return tags
 
-    def _set_fit_arrays(self, data: FitInput, coef: Any, intercept: Any, df: Any) -> None:
-        """_set_fit for arrays of another library: coef_ and intercept_ stay in it."""
-        xp = bk.namespace(coef)
-        dtype = data.X.dtype
-        if data.single:
-            self.coef_ = bk.astype(xp, coef[:, 0], dtype)
-            self.intercept_ = bk.astype(xp, intercept[0], dtype)
-            self.df_ = float(df[0])
-        else:
-            self.coef_ = bk.astype(xp, coef.T, dtype)
-            self.intercept_ = bk.astype(xp, intercept, dtype)
-            self.df_ = df
-
     def _set_fit(
         self, data: FitInput, coef: np.ndarray, intercept: np.ndarray, df: np.ndarray
     ) -> None:
         """Store coef_ (p,)/(t, p), intercept_ and df_ in the caller's dtype and shape."""
-        if not bk.is_numpy(bk.namespace(coef)):
-            self._set_fit_arrays(data, coef, intercept, df)
-            return
         dtype = data.X.dtype
         self.coef_: np.ndarray
         self.intercept_: float | np.ndarray
         self.df_: float | np.ndarray
+        xp = bk.namespace(coef)
+        if not bk.is_numpy(xp):  # arrays of another library stay in it (array API dispatch)
+            self.coef_ = bk.astype(xp, coef[:, 0] if data.single else coef.T, dtype)
+            self.intercept_ = bk.astype(xp, intercept[0] if data.single else intercept, dtype)
+            self.df_ = float(df[0]) if data.single else df
+            return
         if data.single:
             self.coef_ = coef[:, 0].astype(dtype)
             self.intercept_ = float(intercept[0])
@@ -137,6 +127,7 @@ class LinearModel(RegressorMixin, BaseEstimator):
     def predict(self, X: ArrayLike) -> np.ndarray:
         """Predictions X W + b, shape (n,) or (n, t)."""
         check_is_fitted(self, "coef_")
+        _array_api.check_same_namespace(self, X, "predict")
         xp = _array_api.dispatch_namespace(X)
         if xp is not None:
             validate_data(self, X, reset=False, skip_check_array=True)
