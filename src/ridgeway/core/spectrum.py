@@ -256,7 +256,8 @@ def spectrum_from_moments(m: Moments, penalty: Any) -> Spectrum:
         G_P, c_P = G, c
     scale = 1.0 / xp.sqrt(bk.take(xp, pen, P, 0))
     Gs = G_P * scale[:, None] * scale[None, :]
-    # numpy's LAPACK (the data pass ran on numpy's BLAS; switching libraries costs thread spin)
+    # NumPy: numpy's LAPACK (the data pass ran on numpy's BLAS; switching libraries costs thread
+    # spin); other libraries: their own eigh on the data's device
     d, V = xp.linalg.eigh(Gs)
     d, V = xp.flip(d, axis=0), xp.flip(V, axis=1)
     k = _n_kept(xp, d, P.size)
