@@ -307,3 +307,17 @@ def test_torch_equals_numpy_on_random_shapes(n, p, t, seed, chunk):
     close(spec.coef_path(alphas), ref.coef_path(alphas), rtol=1e-9)
     close(gcv(spec, alphas).mean, gcv(ref, alphas).mean, rtol=1e-9)
     close(loo(spec, Xt, Yt, wt, alphas).mean, loo(ref, X, Y, w, alphas).mean, rtol=1e-9)
+
+
+def test_numpy_needs_no_array_api_compat(monkeypatch):
+    import sys
+
+    from ridgeway import RidgeCV
+
+    monkeypatch.setitem(sys.modules, "array_api_compat", None)  # as if not installed
+    X, Y, w = data()
+    spec = spectrum_from_moments(Moments.from_array(X, Y, w), PENALTIES[1])
+    assert type(loo(spec, X, Y, w).mean) is np.ndarray
+    assert type(RidgeCV(cv=3).fit(X, Y[:, 0]).coef_) is np.ndarray
+    with pytest.raises(ImportError):
+        import array_api_compat  # noqa: F401
