@@ -13,21 +13,30 @@ with the update of Chan, Golub & LeVeque (1979) for co-moments: each chunk is ce
 mean and the chunks are combined with the correction (w_a w_b / (w_a + w_b)) δ δᵀ, δ the
 difference of the two means. The naive "Σ x xᵀ − n x̄ x̄ᵀ", which loses every digit when the means
 are large against the spread, is never used.
+
+The statistics are arrays of the input's library on the input's device (NumPy by default; a
+torch tensor or any array-API array gives Moments of that library, see
+:mod:`ridgeway.core.backend`), always in float64 where the device has it.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from ridgeway._typing import FloatArray
+from ridgeway.core import backend as bk
+from ridgeway.core.backend import Array
 
 __all__ = ["Moments", "column_means", "column_sum_squares", "default_chunk_rows"]
 
 _CHUNK_BYTES = 16 * 2**20
 _MAX_SHIFT_RATIO = 0.9
+_TINY = float(np.finfo(np.float64).tiny)
 
 
 def default_chunk_rows(n_features: int) -> int:
@@ -39,21 +48,24 @@ def default_chunk_rows(n_features: int) -> int:
 class Moments:
     """Mergeable weighted sufficient statistics, all float64.
 
+    The arrays belong to the library of the data they came from (NumPy by default), on its
+    device.
+
     Attributes
     ----------
     n_samples : int
         Number of rows seen (rows of weight zero included).
     sum_weights : float
         Σ s_i.
-    x_mean : ndarray of shape (p,)
+    x_mean : array of shape (p,)
         Weighted mean of X (zeros when ``centered`` is False).
-    y_mean : ndarray of shape (t,)
+    y_mean : array of shape (t,)
         Weighted mean of Y (zeros when ``centered`` is False).
-    xx : ndarray of shape (p, p)
+    xx : array of shape (p, p)
         Σ s_i (x_i − x̄)(x_i − x̄)ᵀ.
-    xy : ndarray of shape (p, t)
+    xy : array of shape (p, t)
         Σ s_i (x_i − x̄)(y_i − ȳ)ᵀ.
-    yy : ndarray of shape (t,)
+    yy : array of shape (t,)
         Σ s_i (y_i − ȳ)² per target.
     centered : bool
         Whether the statistics are about the means (a model with intercept) or about zero.
@@ -80,22 +92,19 @@ class Moments:
 
     def is_finite(self) -> bool:
         """Whether every statistic is finite (False when the data held NaN or inf)."""
-        return bool(
-            np.isfinite(self.sum_weights)
-            and np.isfinite(self.xx).all()
-            and np.isfinite(self.xy).all()
-            and np.isfinite(self.yy).all()
-            and np.isfinite(self.x_mean).all()
-            and np.isfinite(self.y_mean).all()
+        xp = bk.namespace(self.xx)
+        return bool(np.isfinite(self.sum_weights)) and all(
+            bool(xp.all(xp.isfinite(a)))
+            for a in (self.xx, self.xy, self.yy, self.x_mean, self.y_mean)
         )
 
     # ------------------------------------------------------------------ construction
     @classmethod
     def from_array(
         cls,
-        X: np.ndarray,
-        y: np.ndarray,
-        sample_weight: np.ndarray | None = None,
+        X: Array,
+        y: Array,
+        sample_weight: Array | None = None,
         *,
         centered: bool = True,
         chunk_rows: int | None = None,
@@ -104,9 +113,11 @@ class Moments:
 
         Parameters
         ----------
-        X : ndarray of shape (n, p), float32 or float64
-        y : ndarray of shape (n,) or (n, t)
-        sample_weight : ndarray of shape (n,), optional
+        X : array of shape (n, p), float32 or float64
+            A NumPy array, or an array of any array-API library (the statistics are then
+            arrays of that library on X's device).
+        y : array of shape (n,) or (n, t)
+        sample_weight : array of shape (n,), optional
         centered : bool, default True
             Centre about the weighted means (for a model with an intercept).
         chunk_rows : int, optional
@@ -120,22 +131,22 @@ class Moments:
         >>> m.x_mean, m.xx[0, 0]
         (array([5., 6.]), np.float64(70.0))
         """
-        acc = _Accumulator(X.shape[1], 1 if y.ndim == 1 else y.shape[1], centered)
+        acc = _Accumulator(X.shape[1], 1 if y.ndim == 1 else y.shape[1], centered, X)
         step = chunk_rows or default_chunk_rows(X.shape[1])
         y2 = y[:, None] if y.ndim == 1 else y
         # non-finite data show up as non-finite statistics (Moments.is_finite), checked by the
         # caller without a separate scan of X; the arithmetic warnings on the way are noise
         with np.errstate(all="ignore"):
             for start in range(0, X.shape[0], step):
-                stop = start + step
+                stop = min(start + step, X.shape[0])
                 w = None if sample_weight is None else sample_weight[start:stop]
-                acc.add(X[start:stop], y2[start:stop], w)
+                acc.add(X[start:stop, ...], y2[start:stop, ...], w)
             return acc.result()
 
     @classmethod
     def from_chunks(
         cls,
-        chunks: Iterable[tuple[np.ndarray, np.ndarray, np.ndarray | None]],
+        chunks: Iterable[tuple[Array, Array, Array | None]],
         *,
         centered: bool = True,
     ) -> Moments:
@@ -149,7 +160,7 @@ class Moments:
             for Xb, yb, wb in chunks:
                 yb2 = yb[:, None] if yb.ndim == 1 else yb
                 if acc is None:
-                    acc = _Accumulator(Xb.shape[1], yb2.shape[1], centered)
+                    acc = _Accumulator(Xb.shape[1], yb2.shape[1], centered, Xb)
                 acc.add(Xb, yb2, wb)
         if acc is None:
             raise ValueError("chunks must hold at least one chunk; got an empty sequence")
@@ -158,9 +169,9 @@ class Moments:
     @classmethod
     def from_groups(
         cls,
-        X: np.ndarray,
-        y: np.ndarray,
-        sample_weight: np.ndarray | None,
+        X: Array,
+        y: Array,
+        sample_weight: Array | None,
         labels: np.ndarray,
         n_groups: int,
         *,
@@ -176,6 +187,7 @@ class Moments:
         sample_weight : ndarray of shape (n,) or None
         labels : ndarray of int, shape (n,)
             Group of each row, in ``range(n_groups)``; a row with label −1 belongs to no group.
+            Always a NumPy array (host-side bookkeeping), whatever the library of X.
         n_groups : int
 
         Returns
@@ -183,7 +195,9 @@ class Moments:
         list of Moments, one per group (a group with no rows has ``n_samples == 0``).
         """
         y2 = y[:, None] if y.ndim == 1 else y
-        accs = [_Accumulator(X.shape[1], y2.shape[1], centered) for _ in range(n_groups)]
+        xp = bk.namespace(X)
+        labels = np.asarray(labels)
+        accs = [_Accumulator(X.shape[1], y2.shape[1], centered, X) for _ in range(n_groups)]
         step = chunk_rows or default_chunk_rows(X.shape[1])
         with np.errstate(all="ignore"):
             for start in range(0, X.shape[0], step):
@@ -192,7 +206,7 @@ class Moments:
                 if lab.size and lab[0] == lab[-1] and (lab == lab[0]).all():
                     if lab[0] >= 0:  # the whole chunk is one group: no copy
                         w = None if sample_weight is None else sample_weight[start:stop]
-                        accs[lab[0]].add(X[start:stop], y2[start:stop], w)
+                        accs[lab[0]].add(X[start:stop, ...], y2[start:stop, ...], w)
                     continue
                 if (lab[1:] >= lab[:-1]).all():  # sorted labels (e.g. KFold): slices, no copy
                     bounds = np.searchsorted(lab, np.arange(n_groups + 1)) + start
@@ -200,15 +214,15 @@ class Moments:
                         sl = slice(int(bounds[g]), int(bounds[g + 1]))
                         if sl.stop > sl.start:
                             w = None if sample_weight is None else sample_weight[sl]
-                            accs[g].add(X[sl], y2[sl], w)
+                            accs[g].add(X[sl, ...], y2[sl, ...], w)
                     continue
                 order = np.argsort(lab, kind="stable")
                 bounds = np.searchsorted(lab[order], np.arange(n_groups + 1))
                 for g in range(n_groups):
                     idx = order[bounds[g] : bounds[g + 1]] + start
                     if idx.size:
-                        w = None if sample_weight is None else sample_weight[idx]
-                        accs[g].add(X[idx], y2[idx], w)
+                        w = None if sample_weight is None else bk.take(xp, sample_weight, idx, 0)
+                        accs[g].add(bk.take(xp, X, idx, 0), bk.take(xp, y2, idx, 0), w)
             return [acc.result() for acc in accs]
 
     # ------------------------------------------------------------------ algebra
@@ -237,8 +251,8 @@ class Moments:
             sum_weights=w,
             x_mean=self.x_mean + dx * (wb / w),
             y_mean=self.y_mean + dy * (wb / w),
-            xx=self.xx + other.xx + f * np.outer(dx, dx),
-            xy=self.xy + other.xy + f * np.outer(dx, dy),
+            xx=self.xx + other.xx + f * _outer(dx, dx),
+            xy=self.xy + other.xy + f * _outer(dx, dy),
             yy=self.yy + other.yy + f * dy * dy,
             centered=self.centered,
         )
@@ -268,8 +282,8 @@ class Moments:
             sum_weights=wa,
             x_mean=x_a,
             y_mean=y_a,
-            xx=self.xx - part.xx - f * np.outer(dx, dx),
-            xy=self.xy - part.xy - f * np.outer(dx, dy),
+            xx=self.xx - part.xx - f * _outer(dx, dx),
+            xy=self.xy - part.xy - f * _outer(dx, dy),
             yy=self.yy - part.yy - f * dy * dy,
             centered=self.centered,
         )
@@ -282,10 +296,10 @@ class Moments:
         return Moments(
             n_samples=self.n_samples,
             sum_weights=w,
-            x_mean=np.zeros_like(self.x_mean),
-            y_mean=np.zeros_like(self.y_mean),
-            xx=self.xx + w * np.outer(self.x_mean, self.x_mean),
-            xy=self.xy + w * np.outer(self.x_mean, self.y_mean),
+            x_mean=self.x_mean * 0.0,
+            y_mean=self.y_mean * 0.0,
+            xx=self.xx + w * _outer(self.x_mean, self.x_mean),
+            xy=self.xy + w * _outer(self.x_mean, self.y_mean),
             yy=self.yy + w * self.y_mean**2,
             centered=False,
         )
@@ -316,22 +330,31 @@ class _Accumulator:
     ``_MAX_SHIFT_RATIO`` = 0.9 (at most a factor √10 lost) the chunk is redone about its own exact mean, so
     data far from the origin (years, prices, raw polynomials) are centred exactly. Chunks are then
     merged with the pairwise update of Chan et al. Float32 chunks are accumulated in float64.
+
+    The bookkeeping runs in the array namespace of the data (``like``); only the per-chunk
+    products are a kernel of their own: NumPy's reuses buffers and calls ``syrk`` in place
+    (:meth:`_products`), other libraries take the standard's products (:meth:`_products_xp`).
     """
 
-    def __init__(self, p: int, t: int, centered: bool) -> None:
+    def __init__(self, p: int, t: int, centered: bool, like: Any = None) -> None:
+        xp = bk.namespace(like)
+        self.xp = xp
+        self.dev = bk.device(like) if like is not None else None
+        self.dt = bk.compute_dtype(xp, self.dev)
         self.centered = centered
         self.n = 0
         self.w = 0.0
-        self.xm = np.zeros(p)
-        self.ym = np.zeros(t)
-        self.xx = np.zeros((p, p))
-        self.xy = np.zeros((p, t))
-        self.yy = np.zeros(t)
-        self._buf = np.empty((0, p + 1))
-        self._prod = np.empty((p + 1, p + 1))
+        self.xm = bk.zeros(xp, (p,), self.dev)
+        self.ym = bk.zeros(xp, (t,), self.dev)
+        self.xx = bk.zeros(xp, (p, p), self.dev)
+        self.xy = bk.zeros(xp, (p, t), self.dev)
+        self.yy = bk.zeros(xp, (t,), self.dev)
+        if xp is np:
+            self._buf = np.empty((0, p + 1))
+            self._prod = np.empty((p + 1, p + 1))
         self._zero_shift = False
         # rank-one corrections c·v vᵀ to xx, applied once at the end (one small product)
-        self._vecs: list[FloatArray] = []
+        self._vecs: list[Any] = []
         self._coefs: list[float] = []
 
     def _buffer(self, rows: int, cols: int) -> FloatArray:
@@ -340,12 +363,13 @@ class _Accumulator:
             self._buf = np.empty((rows, cols))
         return self._buf[:rows]
 
-    def add(self, Xb: np.ndarray, yb: np.ndarray, wb: np.ndarray | None) -> None:
+    def add(self, Xb: Any, yb: Any, wb: Any | None) -> None:
+        xp = self.xp
         p, t = self.xm.shape[0], self.ym.shape[0]
         if Xb.ndim != 2 or Xb.shape[1] != p or yb.shape[1] != t:
             raise ValueError(
                 "every chunk must have the same columns; got a chunk of shape "
-                f"{Xb.shape} / {yb.shape} after {p} features and {t} targets"
+                f"{tuple(Xb.shape)} / {tuple(yb.shape)} after {p} features and {t} targets"
             )
         if Xb.shape[0] != yb.shape[0]:
             raise ValueError(
@@ -358,14 +382,16 @@ class _Accumulator:
         if wb is None:
             swb = float(nb)
         else:
-            wb = np.asarray(wb, dtype=np.float64)
-            swb = float(wb.sum())
-            sq = np.sqrt(wb)
+            wb = bk.as_float(xp, wb, self.dev)
+            swb = float(xp.sum(wb))
+            sq = xp.sqrt(wb)
         self.n += nb
         if swb == 0.0:
             return
+        products = self._products if xp is np else self._products_xp
         if not self.centered:
-            sxx, _, _, sxy, _, syy = self._products(Xb, yb, sq, np.zeros(p), np.zeros(t))
+            zx, zy = bk.zeros(xp, (p,), self.dev), bk.zeros(xp, (t,), self.dev)
+            sxx, _, _, sxy, _, syy = products(Xb, yb, sq, zx, zy)
             self.xx += sxx
             self.xy += sxy
             self.yy += syy
@@ -374,30 +400,30 @@ class _Accumulator:
         first = self.w == 0.0
         if first:
             kx, ky = _weighted_mean(Xb, wb, swb), _weighted_mean(yb, wb, swb)
-        elif self._zero_shift and sq is None and Xb.dtype == np.float64:
+        elif self._zero_shift and sq is None and Xb.dtype == xp.float64:
             kx, ky = None, self.ym
         else:
             kx, ky = self.xm, self.ym
-        sxx, sx, w, sxy, sy, syy = self._products(Xb, yb, sq, kx, ky)
+        sxx, sx, w, sxy, sy, syy = products(Xb, yb, sq, kx, ky)
         if not first and not self._shift_ok(sxx, sx, w, sy, syy):
             # the shift is far from this chunk's mean: redo it about its exact mean
             kx, ky = _weighted_mean(Xb, wb, swb), _weighted_mean(yb, wb, swb)
-            sxx, sx, w, sxy, sy, syy = self._products(Xb, yb, sq, kx, ky)
-        kx = np.zeros(p) if kx is None else kx
+            sxx, sx, w, sxy, sy, syy = products(Xb, yb, sq, kx, ky)
+        kx = bk.zeros(xp, (p,), self.dev) if kx is None else kx
         # the chunk's centred statistics are S − σσᵀ/w: the p×p part is added as it is and
         # the rank-one term is deferred
         self.xx += sxx
-        self._vecs.append(sx / np.sqrt(w))
+        self._vecs.append(sx / math.sqrt(w))
         self._coefs.append(-1.0)
-        gxy = sxy - np.outer(sx, sy / w)
+        gxy = sxy - _outer(sx, sy / w)
         gyy = syy - sy * sy / w
         mx, my = kx + sx / w, ky + sy / w
         if first:
             # the origin is a safe shift for later chunks when no column's mean is far from zero
             # against its spread (r at zero shift below the bound)
-            gdiag = np.diagonal(sxx) - sx * sx / w
-            r0 = swb * mx * mx / np.maximum(swb * mx * mx + gdiag, np.finfo(float).tiny)
-            self._zero_shift = bool(r0.max(initial=0.0) <= _MAX_SHIFT_RATIO)
+            gdiag = bk.diagonal(xp, sxx) - sx * sx / w
+            r0 = swb * mx * mx / xp.maximum(swb * mx * mx + gdiag, _TINY)
+            self._zero_shift = bool(float(xp.max(r0)) <= _MAX_SHIFT_RATIO)
             self.xy, self.yy = gxy, gyy
             self.xm, self.ym, self.w = mx, my, swb
             return
@@ -405,25 +431,20 @@ class _Accumulator:
         f = self.w * swb / w_new
         dx = mx - self.xm
         dy = my - self.ym
-        self._vecs.append(np.sqrt(f) * dx)
+        self._vecs.append(math.sqrt(f) * dx)
         self._coefs.append(1.0)
-        self.xy += gxy + f * np.outer(dx, dy)
+        self.xy += gxy + f * _outer(dx, dy)
         self.yy += gyy + f * dy * dy
         self.xm = self.xm + dx * (swb / w_new)
         self.ym = self.ym + dy * (swb / w_new)
         self.w = w_new
 
-    @staticmethod
-    def _shift_ok(
-        sxx: np.ndarray, sx: np.ndarray, w: float, sy: np.ndarray, syy: np.ndarray
-    ) -> bool:
+    def _shift_ok(self, sxx: Any, sx: Any, w: float, sy: Any, syy: Any) -> bool:
         """Whether S − σσᵀ/w keeps its digits: every r_j = σ_j²/(w S_jj) at most the bound."""
-        tiny = np.finfo(float).tiny
-        rx = sx * sx / (w * np.maximum(np.diagonal(sxx), tiny))
-        ry = sy * sy / (w * np.maximum(syy, tiny))
-        return bool(
-            rx.max(initial=0.0) <= _MAX_SHIFT_RATIO and ry.max(initial=0.0) <= _MAX_SHIFT_RATIO
-        )
+        xp = self.xp
+        rx = sx * sx / (w * xp.maximum(bk.diagonal(xp, sxx), _TINY))
+        ry = sy * sy / (w * xp.maximum(syy, _TINY))
+        return bool(float(xp.max(rx)) <= _MAX_SHIFT_RATIO and float(xp.max(ry)) <= _MAX_SHIFT_RATIO)
 
     def _products(
         self,
@@ -433,7 +454,7 @@ class _Accumulator:
         kx: np.ndarray | None,
         ky: np.ndarray,
     ) -> tuple[FloatArray, FloatArray, float, FloatArray, FloatArray, FloatArray]:
-        """Products of one chunk about the shift (kx, ky), weighted by s.
+        """Products of one chunk about the shift (kx, ky), weighted by s (the NumPy kernel).
 
         Returns S = Σ s (x − kx)(x − kx)ᵀ (a view of a reused buffer: use it before the next
         call), σ = Σ s (x − kx), w = Σ s, Σ s (x − kx)(y − ky)ᵀ, Σ s (y − ky) and Σ s (y − ky)².
@@ -467,11 +488,31 @@ class _Accumulator:
         syy = np.einsum("ij,ij->j", yc, yc)
         return sxx, sx, w, sxy, sy, syy
 
+    def _products_xp(
+        self, Xb: Any, yb: Any, sq: Any | None, kx: Any | None, ky: Any
+    ) -> tuple[Any, Any, float, Any, Any, Any]:
+        """The same products with the array API's operations (any library, any device)."""
+        xp = self.xp
+        Xc = bk.astype(xp, Xb, self.dt)
+        if kx is not None:
+            Xc = Xc - kx
+        yc = bk.astype(xp, yb, self.dt) - ky
+        if sq is None:
+            sx, w = xp.sum(Xc, axis=0), float(Xb.shape[0])
+            sy = xp.sum(yc, axis=0)
+        else:
+            Xc = Xc * sq[:, None]
+            yc = yc * sq[:, None]
+            sx, w = sq @ Xc, float(xp.sum(sq * sq))
+            sy = sq @ yc
+        return Xc.T @ Xc, sx, w, Xc.T @ yc, sy, xp.sum(yc * yc, axis=0)
+
     def result(self) -> Moments:
+        xp = self.xp
         xx = self.xx
         if self._vecs:
-            V = np.column_stack(self._vecs)
-            xx = xx + (V * np.asarray(self._coefs)) @ V.T
+            V = xp.stack(self._vecs, axis=1)
+            xx = xx + (V * bk.as_float(xp, self._coefs, self.dev)) @ V.T
         xx = 0.5 * (xx + xx.T)
         return Moments(
             n_samples=self.n,
@@ -485,31 +526,49 @@ class _Accumulator:
         )
 
 
-def _weighted_mean(A: np.ndarray, w: np.ndarray | None, sw: float) -> FloatArray:
+def _outer(a: Any, b: Any) -> Any:
+    """The outer product a bᵀ of two vectors, in their own namespace."""
+    return a[:, None] * b[None, :]
+
+
+def _weighted_mean(A: Any, w: Any | None, sw: float) -> Any:
     """Column means of A (n, k) with weights w (n,) whose sum is sw, in float64."""
-    if w is None:
-        return np.asarray(A.mean(axis=0, dtype=np.float64))
-    return np.asarray(w @ np.asarray(A, dtype=np.float64)) / sw
+    xp = bk.namespace(A)
+    if xp is np:
+        if w is None:
+            return np.asarray(A.mean(axis=0, dtype=np.float64))
+        return np.asarray(w @ np.asarray(A, dtype=np.float64)) / sw
+    A64 = bk.astype(xp, A, bk.compute_dtype(xp, bk.device(A)))
+    return xp.mean(A64, axis=0) if w is None else (w @ A64) / sw
 
 
 def column_means(
-    X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None, centered: bool = True
-) -> tuple[FloatArray, FloatArray]:
+    X: Any, y: Any, sample_weight: Any | None, centered: bool = True
+) -> tuple[Any, Any]:
     """Weighted column means of X (n, p) and y (n, t) in float64; zeros when not ``centered``."""
+    xp = bk.namespace(X)
     if not centered:
-        return np.zeros(X.shape[1]), np.zeros(y.shape[1])
-    sw = float(X.shape[0]) if sample_weight is None else float(sample_weight.sum())
-    return _weighted_mean(X, sample_weight, sw), _weighted_mean(y, sample_weight, sw)
+        dev = bk.device(X)
+        return bk.zeros(xp, (X.shape[1],), dev), bk.zeros(xp, (y.shape[1],), dev)
+    w = None if sample_weight is None else bk.as_float(xp, sample_weight, bk.device(X))
+    sw = float(X.shape[0]) if w is None else float(xp.sum(w))
+    return _weighted_mean(X, w, sw), _weighted_mean(y, w, sw)
 
 
-def column_sum_squares(
-    X: np.ndarray, x_mean: np.ndarray, sample_weight: np.ndarray | None
-) -> FloatArray:
+def column_sum_squares(X: Any, x_mean: Any, sample_weight: Any | None) -> Any:
     """Σ_i s_i (x_ij − x̄_j)² per column, shape (p,), read in row chunks of about 16 MiB."""
-    ss = np.zeros(X.shape[1])
+    xp = bk.namespace(X)
+    dev = bk.device(X)
+    ss = bk.zeros(xp, (X.shape[1],), dev)
     step = default_chunk_rows(X.shape[1])
-    w = sample_weight
-    for s in range(0, X.shape[0], step):
-        B = np.subtract(X[s : s + step], x_mean, dtype=np.float64)
-        ss += np.einsum("ij,ij->j", B, B) if w is None else w[s : s + step] @ (B * B)
+    w = None if sample_weight is None else bk.as_float(xp, sample_weight, dev)
+    n = X.shape[0]
+    for s in range(0, n, step):
+        e = min(s + step, n)
+        if xp is np:
+            B = np.subtract(X[s:e], x_mean, dtype=np.float64)
+            ss += np.einsum("ij,ij->j", B, B) if w is None else w[s:e] @ (B * B)
+        else:
+            B = bk.astype(xp, X[s:e, ...], ss.dtype) - x_mean
+            ss += xp.sum(B * B, axis=0) if w is None else w[s:e] @ (B * B)
     return ss

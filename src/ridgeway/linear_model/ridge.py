@@ -21,8 +21,10 @@ from ridgeway._validation import (
     check_penalty_factor,
     message,
 )
+from ridgeway.core import backend as bk
 from ridgeway.core.moments import column_means, column_sum_squares
 from ridgeway.core.solvers import NonFiniteError, RidgeProblem, solve
+from ridgeway.linear_model import _array_api
 
 __all__ = ["FitInput", "LinearModel", "Ridge", "is_dask_collection", "validated_fit_input"]
 
@@ -55,7 +57,19 @@ def validated_fit_input(
     """Check X, y, weights and the penalty parameters of ``est`` once, with clear messages.
 
     Records ``n_features_in_`` and ``feature_names_in_`` on ``est`` (scikit-learn's rules).
+    With scikit-learn's array API dispatch on, arrays of another library than NumPy stay in
+    it (see :mod:`ridgeway.linear_model._array_api`).
     """
+    xp = _array_api.dispatch_namespace(X)
+    if xp is not None:
+        validate_data(est, X, reset=True, skip_check_array=True)
+        Xx, Yx, single_x, wx, var = _array_api.fit_arrays(X, y, sample_weight, xp, est.standardize)
+        factor = check_penalty_factor(est.penalty_factor, Xx.shape[1])
+        pen = factor
+        if var is not None:
+            pen = bk.as_float(xp, factor, bk.device(var)) * xp.where(var > 0, var, 1.0)
+        problem_x = RidgeProblem(Xx, Yx, wx, pen, bool(est.fit_intercept))
+        return FitInput(Xx, Yx, single_x, wx, factor, pen, problem_x)
     Xa = as_matrix(X)
     validate_data(est, X, reset=True, skip_check_array=True)
     n, p = Xa.shape
@@ -81,7 +95,7 @@ def is_dask_collection(obj: Any) -> bool:
 
 def report_nonfinite(X: np.ndarray) -> None:
     """Raise the message for data whose statistics came out non-finite (NaN/inf, or overflow)."""
-    check_finite(X, "X")
+    check_finite(bk.to_numpy(X), "X")
     raise ValueError(message("X", "small enough for its squares to sum in float64", "an overflow"))
 
 
@@ -111,6 +125,12 @@ class LinearModel(RegressorMixin, BaseEstimator):
         self.coef_: np.ndarray
         self.intercept_: float | np.ndarray
         self.df_: float | np.ndarray
+        xp = bk.namespace(coef)
+        if not bk.is_numpy(xp):  # arrays of another library stay in it (array API dispatch)
+            self.coef_ = bk.astype(xp, coef[:, 0] if single else coef.T, dtype)
+            self.intercept_ = bk.astype(xp, intercept[0] if single else intercept, dtype)
+            self.df_ = float(df[0]) if single else df
+            return
         if single:
             self.coef_ = coef[:, 0].astype(dtype)
             self.intercept_ = float(intercept[0])
@@ -127,10 +147,15 @@ class LinearModel(RegressorMixin, BaseEstimator):
             from ridgeway.scale.dask import predict_dask
 
             return predict_dask(self, X)  # type: ignore[no-any-return]
+        _array_api.check_same_namespace(self, X, "predict")
+        xp = _array_api.dispatch_namespace(X)
+        if xp is not None:
+            validate_data(self, X, reset=False, skip_check_array=True)
+            return _array_api.predict_arrays(X, xp, self.coef_, self.intercept_)  # type: ignore[no-any-return]
         Xa = as_matrix(X)
         validate_data(self, X, reset=False, skip_check_array=True)
         check_finite(Xa, "X")
-        coef = np.asarray(self.coef_)
+        coef = bk.to_numpy(self.coef_)
         return np.asarray(Xa @ coef.T + self.intercept_)
 
     def save(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
@@ -239,11 +264,17 @@ class Ridge(LinearModel):
         data = validated_fit_input(self, X, y, sample_weight)
         alpha = check_alpha(self.alpha, data.Y.shape[1])
         Xa = data.X
+        solve_on = solve if bk.is_numpy(bk.namespace(Xa)) else _array_api.solve_arrays
         try:
-            sol = solve(data.problem, alpha, solver)
+            sol = solve_on(data.problem, alpha, solver)
         except NonFiniteError:
             report_nonfinite(Xa)
             raise
         self._set_fit(data, sol.coef, sol.intercept, sol.df)
         self.solver_ = sol.solver
         return self
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.array_api_support = True
+        return tags

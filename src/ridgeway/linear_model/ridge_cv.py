@@ -11,6 +11,7 @@ import numpy as np
 
 from ridgeway._typing import ArrayLike, FloatArray
 from ridgeway._validation import check_choice, message
+from ridgeway.core import backend as bk
 from ridgeway.core.moments import Moments, column_means
 from ridgeway.core.solvers import COND_MAX, NonFiniteError
 from ridgeway.core.spectrum import Spectrum, spectrum_from_data, spectrum_from_moments
@@ -64,7 +65,7 @@ def fit_spectrum(data: FitInput, alpha_min: float, moments: Moments | None = Non
         kind = "svd"
     else:
         xm, ym = column_means(pr.X, pr.y, pr.sample_weight, pr.fit_intercept)
-        if not np.isfinite(xm).all():
+        if not np.isfinite(bk.to_numpy(xm)).all():
             report_nonfinite(pr.X)
         kind = "dual"
     return spectrum_from_data(
@@ -79,12 +80,14 @@ class Choice:
     Attributes
     ----------
     alpha : ndarray of shape (t,)
+        NumPy, whatever the library of the data (the choice is made on the host).
     curve : Curve or None
         None for the closed-form constants ("hkb", "lw").
     score_curve : ndarray of shape (a, t) or None
         The score curve (higher is better) when ``scoring`` is "r2".
     score : ndarray of shape (t,)
-        The score at the chosen α (−MSE, R², log evidence per sample; NaN for "hkb", "lw").
+        The score at the chosen α (−MSE, R², log evidence per sample; NaN for "hkb", "lw"),
+        NumPy.
     """
 
     alpha: FloatArray
@@ -171,12 +174,14 @@ def select_alpha(
     score_curve: FloatArray | None = None
     if isinstance(cv, str) and cv in ("hkb", "lw"):
         const = (hkb if cv == "hkb" else lw)(spec, fit_intercept=fit_intercept)
+        const = bk.to_numpy(const)
         alpha = const if per_target else np.full(t, float(np.mean(const)))
         return Choice(alpha, None, None, np.full(t, np.nan))
     if isinstance(cv, str) and cv == "evidence":
         curve, opt = evidence(spec, alphas)
-        alpha = opt if per_target else np.full(t, maximize_pooled(spec, alphas))
-        return Choice(alpha, curve, None, log_evidence(spec, alpha) / spec.sum_weights)
+        alpha = bk.to_numpy(opt) if per_target else np.full(t, maximize_pooled(spec, alphas))
+        score = bk.to_numpy(log_evidence(spec, alpha)) / spec.sum_weights
+        return Choice(alpha, curve, None, score)
     if cv is None:
         curve = loo_curve(alphas)
         if scoring == "r2":
@@ -202,8 +207,9 @@ def select_alpha(
         )
     idx_t = np.broadcast_to(select(ranked, rule, per_target=per_target), (t,))
     cols = np.arange(t)
-    score = score_curve[idx_t, cols] if score_curve is not None else -curve.mean[idx_t, cols]
-    return Choice(alphas[idx_t], curve, score_curve, score)
+    # the choice is host-side: one (a, t) copy for arrays on a device
+    chosen = bk.to_numpy(score_curve if score_curve is not None else -curve.mean)[idx_t, cols]
+    return Choice(bk.to_numpy(alphas)[idx_t], curve, score_curve, chosen)
 
 
 class RidgeCV(LinearModel):
@@ -302,6 +308,11 @@ class RidgeCV(LinearModel):
                 )
             )
         return rule, scoring
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.array_api_support = True
+        return tags
 
     def _grid(self) -> FloatArray | None:
         if self.alphas is None:

@@ -141,7 +141,7 @@ def statistics_from_chunks(
         raise ValueError(message("data", "at least one row", "no rows"))
 
     def loo_pass(pass_: LooPass) -> LooSums:
-        sums = LooSums.zeros(pass_.alphas.size, pass_.spec.n_targets)
+        sums = LooSums.zeros(pass_.alphas.shape[0], pass_.spec.n_targets, like=pass_.spec.d)
         for Xb, yb, wb, _ in read():
             sums = sums + pass_.sums(Xb, yb, wb)
         return sums

@@ -13,19 +13,19 @@ With the spectrum (d_k, z_k): b in the eigenbasis is z_k / d_k, so Σ b² = Σ z
 
 from __future__ import annotations
 
-import numpy as np
-
 from ridgeway._typing import FloatArray
+from ridgeway.core import backend as bk
 from ridgeway.core.spectrum import Spectrum
 
 __all__ = ["hkb", "lw"]
 
 
 def _ls_parts(spectrum: Spectrum, fit_intercept: bool) -> tuple[FloatArray, FloatArray, FloatArray]:
-    if spectrum.rank_deficient or spectrum.d.size == 0:
+    k = spectrum.d.shape[0]
+    if spectrum.rank_deficient or k == 0:
         raise ValueError(
             "the design must have full column rank for the least-squares fit behind HKB and LW; "
-            f"got numerical rank {spectrum.d.size} < {spectrum.penalized.size}"
+            f"got numerical rank {k} < {spectrum.penalized.size}"
         )
     p = spectrum.penalized.size
     if p < 3:
@@ -41,16 +41,17 @@ def _ls_parts(spectrum: Spectrum, fit_intercept: bool) -> tuple[FloatArray, Floa
     s2 = spectrum.rss_floor / dof
     d = spectrum.d[:, None]
     z2 = spectrum.z**2
-    return s2, (z2 / d**2).sum(axis=0), (z2 / d).sum(axis=0)
+    xp = bk.namespace(spectrum.d)
+    return s2, xp.sum(z2 / d**2, axis=0), xp.sum(z2 / d, axis=0)
 
 
 def hkb(spectrum: Spectrum, *, fit_intercept: bool = True) -> FloatArray:
     """Modified Hoerl–Kennard–Baldwin constant (p − 2) s² / ‖b‖² per target, shape (t,)."""
     s2, bb, _ = _ls_parts(spectrum, fit_intercept)
-    return np.asarray((spectrum.penalized.size - 2) * s2 / bb)
+    return (spectrum.penalized.size - 2) * s2 / bb
 
 
 def lw(spectrum: Spectrum, *, fit_intercept: bool = True) -> FloatArray:
     """Modified Lawless–Wang constant (p − 2) s² n / ‖X̃b‖² per target, shape (t,)."""
     s2, _, fit2 = _ls_parts(spectrum, fit_intercept)
-    return np.asarray((spectrum.penalized.size - 2) * s2 * spectrum.sum_weights / fit2)
+    return (spectrum.penalized.size - 2) * s2 * spectrum.sum_weights / fit2

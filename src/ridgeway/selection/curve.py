@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ridgeway._typing import FloatArray
+from ridgeway.core import backend as bk
 
 __all__ = ["Curve", "GridEdgeWarning", "select"]
 
@@ -67,6 +68,8 @@ def select(curve: Curve, rule: str = "min", *, per_target: bool = False) -> np.n
     Returns
     -------
     ndarray of int, shape (t,) if ``per_target`` else shape ().
+        Always NumPy: the choice is made on the host (for arrays on a GPU that copies the
+        (a, t) curve once).
 
     Warns
     -----
@@ -75,7 +78,8 @@ def select(curve: Curve, rule: str = "min", *, per_target: bool = False) -> np.n
     """
     if rule not in ("min", "1se"):
         raise ValueError(f"rule must be one of 'min', '1se'; got {rule!r}")
-    mean = curve.mean if per_target else curve.mean.mean(axis=1, keepdims=True)
+    raw = bk.to_numpy(curve.mean)
+    mean = raw if per_target else raw.mean(axis=1, keepdims=True)
     finite = np.where(np.isfinite(mean), mean, np.inf)
     best = np.argmin(finite, axis=0)  # (t,)
     if rule == "1se":
@@ -84,17 +88,19 @@ def select(curve: Curve, rule: str = "min", *, per_target: bool = False) -> np.n
                 f"rule must be 'min' for the {curve.criterion!r} criterion, which has no standard "
                 "error; got '1se' (use cv=None for leave-one-out or an integer for k-fold)"
             )
-        se = curve.se if per_target else np.sqrt((curve.se**2).mean(axis=1, keepdims=True))
+        se_all = bk.to_numpy(curve.se)
+        se = se_all if per_target else np.sqrt((se_all**2).mean(axis=1, keepdims=True))
         cols = np.arange(mean.shape[1])
         limit = finite[best, cols] + se[best, cols]
         ok = finite <= limit[None, :]
         # the largest qualifying α: the last index (alphas ascending) that qualifies
         best = mean.shape[0] - 1 - np.argmax(ok[::-1], axis=0)
-    a = curve.alphas.size
+    a = curve.alphas.shape[0]
     if a > 1 and ((best == 0) | (best == a - 1)).any():
         warnings.warn(
             f"the alpha chosen by {curve.criterion!r} lies on the edge of the grid "
-            f"[{curve.alphas[0]:.3g}, {curve.alphas[-1]:.3g}]; the optimum may lie beyond it: "
+            f"[{float(curve.alphas[0]):.3g}, {float(curve.alphas[-1]):.3g}]; "
+            "the optimum may lie beyond it: "
             "widen the grid (or use alphas=None for one spanning the spectrum)",
             GridEdgeWarning,
             stacklevel=2,

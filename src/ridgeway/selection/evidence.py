@@ -12,10 +12,14 @@ With that count the evidence of a model that can interpolate (p ≥ n) grows wit
 Its maximum is the fixed point of MacKay's updates that BayesianRidge iterates; here it is
 found directly: on the grid, then by a golden-section search in log α per target, and to
 rounding by bisection on the slope d log p / d log α (:func:`evidence_slope`).
+
+The evidence is computed in the array namespace of the spectrum (NumPy, or e.g. torch tensors
+on their device); the searches steer from the host (one (t,) vector per step).
 """
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Callable
 
@@ -23,9 +27,10 @@ import numpy as np
 
 from ridgeway._search import golden_section, grid_bracket, monotone_root
 from ridgeway._typing import FloatArray
+from ridgeway.core import backend as bk
 from ridgeway.core.spectrum import Spectrum
 from ridgeway.selection.curve import Curve, GridEdgeWarning, select
-from ridgeway.selection.grid import default_alphas
+from ridgeway.selection.grid import grid_of
 
 __all__ = ["evidence", "evidence_slope", "log_evidence"]
 
@@ -37,18 +42,19 @@ def log_evidence(spectrum: Spectrum, alpha: np.ndarray) -> FloatArray:
 
     ``alpha`` may also have shape (a, t) for a grid per target; the result then has (a, t).
     """
-    al = np.asarray(alpha, dtype=np.float64)
+    xp = bk.namespace(spectrum.d)
+    al = bk.as_float(xp, alpha, bk.device(spectrum.d))
     al2 = al[None, :] if al.ndim == 1 else al  # (a, t)
     d = spectrum.d[:, None, None]  # (k, 1, 1)
     z2 = (spectrum.z**2)[:, None, :]  # (k, 1, t)
-    A = al2[None]  # (1, a, t)
-    rss = spectrum.rss_floor[None, :] + ((A / (d + A)) ** 2 * z2 / d).sum(axis=0)
-    pen = (z2 / (d + A) ** 2).sum(axis=0)
+    A = al2[None, ...]  # (1, a, t)
+    rss = spectrum.rss_floor[None, :] + xp.sum((A / (d + A)) ** 2 * z2 / d, axis=0)
+    pen = xp.sum(z2 / (d + A) ** 2, axis=0)
     E = rss + al2 * pen
     N = spectrum.sum_weights
-    logdet = np.log1p(d / A).sum(axis=0)
-    out = 0.5 * (-logdet - N * np.log(E / N) - N - N * np.log(2.0 * np.pi))
-    return np.asarray(out[0] if al.ndim == 1 else out)
+    logdet = xp.sum(xp.log1p(d / A), axis=0)
+    out = 0.5 * (-logdet - N * xp.log(E / N) - N - N * math.log(2.0 * math.pi))
+    return out[0, ...] if al.ndim == 1 else out
 
 
 def evidence_slope(spectrum: Spectrum, alpha: np.ndarray) -> FloatArray:
@@ -60,17 +66,18 @@ def evidence_slope(spectrum: Spectrum, alpha: np.ndarray) -> FloatArray:
 
     zero at MacKay's fixed point γ = N α ‖w‖² / E, γ the effective number of parameters.
     """
-    al = np.asarray(alpha, dtype=np.float64)
+    xp = bk.namespace(spectrum.d)
+    al = bk.as_float(xp, alpha, bk.device(spectrum.d))
     al2 = al[None, :] if al.ndim == 1 else al
     d = spectrum.d[:, None, None]
     z2 = (spectrum.z**2)[:, None, :]
-    A = al2[None]
-    rss = spectrum.rss_floor[None, :] + ((A / (d + A)) ** 2 * z2 / d).sum(axis=0)
-    pen = (z2 / (d + A) ** 2).sum(axis=0)
+    A = al2[None, ...]
+    rss = spectrum.rss_floor[None, :] + xp.sum((A / (d + A)) ** 2 * z2 / d, axis=0)
+    pen = xp.sum(z2 / (d + A) ** 2, axis=0)
     E = rss + al2 * pen
-    gamma = (d / (d + A)).sum(axis=0)
+    gamma = xp.sum(d / (d + A), axis=0)
     out = 0.5 * (gamma - spectrum.sum_weights * al2 * pen / E)
-    return np.asarray(out[0] if al.ndim == 1 else out)
+    return out[0, ...] if al.ndim == 1 else out
 
 
 def _polish(slope: Callable[[FloatArray], np.ndarray], x: FloatArray) -> FloatArray:
@@ -104,20 +111,21 @@ def evidence(spectrum: Spectrum, alphas: np.ndarray | None = None) -> tuple[Curv
         The maximizer per target, refined off the grid (golden section in log α between the
         grid neighbours of the best grid point).
     """
-    al = default_alphas(spectrum) if alphas is None else np.sort(np.asarray(alphas, float))
+    xp = bk.namespace(spectrum.d)
+    al = grid_of(spectrum, alphas)
     t = spectrum.n_targets
-    grid = np.broadcast_to(al[:, None], (al.size, t))
+    grid = xp.broadcast_to(al[:, None], (al.shape[0], t))
     mean = -log_evidence(spectrum, grid) / spectrum.sum_weights
-    curve = Curve("evidence", al, np.asarray(mean), None, spectrum.df(al), spectrum.n_samples)
+    curve = Curve("evidence", al, mean, None, spectrum.df(al), spectrum.n_samples)
     with warnings.catch_warnings():  # the search below looks past the grid's edges itself
         warnings.simplefilter("ignore", GridEdgeWarning)
         best = select(curve, "min", per_target=True)
-    la = np.log(al)
+    la = np.log(bk.to_numpy(al))
     lo, hi = grid_bracket(la, best, overshoot=_OVERSHOOT)
-    opt = golden_section(lambda x: -log_evidence(spectrum, np.exp(x)), lo, hi)
-    opt = _polish(lambda x: evidence_slope(spectrum, np.exp(x)), opt)
+    opt = golden_section(lambda x: -bk.to_numpy(log_evidence(spectrum, np.exp(x))), lo, hi)
+    opt = _polish(lambda x: bk.to_numpy(evidence_slope(spectrum, np.exp(x))), opt)
     _warn_unbounded(opt, la)
-    return curve, np.exp(opt)
+    return curve, bk.as_float(xp, np.exp(opt), bk.device(spectrum.d))
 
 
 def _warn_unbounded(opt: np.ndarray, la: np.ndarray) -> None:
@@ -143,13 +151,19 @@ def _warn_unbounded(opt: np.ndarray, la: np.ndarray) -> None:
 def maximize_pooled(spectrum: Spectrum, alphas: FloatArray) -> float:
     """The single α maximizing the evidence summed over targets (refined like :func:`evidence`)."""
     t = spectrum.n_targets
-    grid = np.broadcast_to(alphas[:, None], (alphas.size, t))
-    total = -log_evidence(spectrum, grid).sum(axis=1)
-    lo, hi = grid_bracket(np.log(alphas), np.array([int(np.argmin(total))]))
+    al = bk.to_numpy(alphas)
+    grid = np.broadcast_to(al[:, None], (al.size, t))
+    total = -bk.to_numpy(log_evidence(spectrum, grid)).sum(axis=1)
+    lo, hi = grid_bracket(np.log(al), np.array([int(np.argmin(total))]))
     opt = golden_section(
-        lambda x: -log_evidence(spectrum, np.full(t, np.exp(x[0]))).sum(keepdims=True), lo, hi
+        lambda x: -bk.to_numpy(log_evidence(spectrum, np.full(t, np.exp(x[0])))).sum(keepdims=True),
+        lo,
+        hi,
     )
     opt = _polish(
-        lambda x: evidence_slope(spectrum, np.full(t, np.exp(x[0]))).sum(keepdims=True), opt
+        lambda x: bk.to_numpy(evidence_slope(spectrum, np.full(t, np.exp(x[0])))).sum(
+            keepdims=True
+        ),
+        opt,
     )
     return float(np.exp(opt[0]))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from ridgeway.core import backend as bk
 from ridgeway.core.spectrum import Spectrum
 from ridgeway.selection.curve import Curve
-from ridgeway.selection.grid import default_alphas
+from ridgeway.selection.grid import grid_of
 
 __all__ = ["gcv"]
 
@@ -36,14 +37,15 @@ def gcv(
 
     Returns
     -------
-    Curve with ``se`` None.
+    Curve with ``se`` None; its arrays belong to the spectrum's library.
     """
-    al = default_alphas(spectrum) if alphas is None else np.sort(np.asarray(alphas, float))
+    xp = bk.namespace(spectrum.d)
+    al = grid_of(spectrum, alphas)
     df = spectrum.df(al)
     trace = df + (1.0 if (count_intercept and fit_intercept) else 0.0)
     n = spectrum.n_samples
     rss = spectrum.rss(al)
     with np.errstate(divide="ignore"):
         mean = (rss / spectrum.sum_weights) / (1.0 - trace / n)[:, None] ** 2
-    mean[trace >= n] = np.inf
-    return Curve("gcv", al, np.asarray(mean), None, df, n)
+    mean = xp.where((trace >= n)[:, None], xp.inf, mean)
+    return Curve("gcv", al, mean, None, df, n)

@@ -6,9 +6,10 @@ import numpy as np
 
 from ridgeway._search import monotone_root
 from ridgeway._typing import FloatArray
+from ridgeway.core import backend as bk
 from ridgeway.core.spectrum import Spectrum
 
-__all__ = ["alpha_for_df", "default_alphas"]
+__all__ = ["alpha_for_df", "default_alphas", "grid_of"]
 
 
 def alpha_for_df(spectrum: Spectrum, df: float | np.ndarray) -> FloatArray:
@@ -30,7 +31,7 @@ def alpha_for_df(spectrum: Spectrum, df: float | np.ndarray) -> FloatArray:
     ndarray of shape () or (m,)
     """
     target = np.asarray(df, dtype=np.float64)
-    d = spectrum.d
+    d = bk.to_numpy(spectrum.d)  # a 1-D search on the host (k numbers)
     u = spectrum.unpenalized.size
     lo_df, hi_df = float(u), float(u + d.size)
     if not ((target > lo_df) & (target < hi_df)).all():
@@ -54,16 +55,28 @@ def default_alphas(spectrum: Spectrum, n_alphas: int = 100) -> FloatArray:
 
     It runs from the α with effective df ≈ (its maximum − 0.05) to the α with df ≈ (its
     minimum + 0.05), so that every grid covers the whole range of fits from nearly least
-    squares to nearly the intercept-only model, whatever the scale of X.
+    squares to nearly the intercept-only model, whatever the scale of X. The grid is an array
+    of the spectrum's library, on its device.
     """
     if n_alphas < 2:
         raise ValueError(f"n_alphas must be at least 2; got {n_alphas}")
-    k = spectrum.d.size
+    k = spectrum.d.shape[0]
     u = spectrum.unpenalized.size
     if k == 0:
-        return np.geomspace(1e-3, 1e3, n_alphas)
-    if k == 1:
-        lo, hi = spectrum.d[0] / 100.0, spectrum.d[0] * 100.0
+        grid = np.geomspace(1e-3, 1e3, n_alphas)
+    elif k == 1:
+        d0 = float(spectrum.d[0])
+        grid = np.geomspace(d0 / 100.0, d0 * 100.0, n_alphas)
     else:
         lo, hi = (float(a) for a in alpha_for_df(spectrum, np.array([u + k - 0.05, u + 0.05])))
-    return np.geomspace(lo, hi, n_alphas)
+        grid = np.geomspace(lo, hi, n_alphas)
+    return bk.as_float(bk.namespace(spectrum.d), grid, bk.device(spectrum.d))
+
+
+def grid_of(spectrum: Spectrum, alphas: object | None) -> FloatArray:
+    """The grid a criterion evaluates: ``alphas`` sorted, or :func:`default_alphas`; an array
+    of the spectrum's library on its device."""
+    if alphas is None:
+        return default_alphas(spectrum)
+    xp = bk.namespace(spectrum.d)
+    return xp.sort(xp.reshape(bk.as_float(xp, alphas, bk.device(spectrum.d)), (-1,)))

@@ -9,6 +9,9 @@ fold's own Moments without touching its rows again:
           = yy_k − 2 wᵀ xy_k + wᵀ xx_k w + S_k (ȳ_k − b − x̄_kᵀ w)².
 
 Wide data (p > n) use one kernel eigendecomposition per fold on the training rows instead.
+
+Tall data are handled in the array namespace of X (NumPy, or e.g. torch tensors on their
+device); the fold indices come from the scikit-learn splitter on the host.
 """
 
 from __future__ import annotations
@@ -20,10 +23,11 @@ import numpy as np
 from sklearn.model_selection import check_cv
 
 from ridgeway._typing import FloatArray
+from ridgeway.core import backend as bk
 from ridgeway.core.moments import Moments, column_means, column_sum_squares
 from ridgeway.core.spectrum import Spectrum, spectrum_from_data, spectrum_from_moments
 from ridgeway.selection.curve import Curve
-from ridgeway.selection.grid import default_alphas
+from ridgeway.selection.grid import grid_of
 
 __all__ = ["FoldStatistics", "fold_penalty", "fold_statistics", "kfold", "kfold_curve"]
 
@@ -35,11 +39,15 @@ def fold_penalty(m: Moments, penalty_factor: np.ndarray, standardize: bool) -> F
     """
     if not standardize:
         return np.asarray(penalty_factor, dtype=np.float64)
-    var = np.diagonal(m.xx) / m.sum_weights
-    return np.asarray(penalty_factor * np.where(var > 0, var, 1.0))
+    xp = bk.namespace(m.xx)
+    var = bk.diagonal(xp, m.xx) / m.sum_weights
+    pf = bk.as_float(xp, penalty_factor, bk.device(m.xx))
+    return pf * xp.where(var > 0, var, 1.0)
 
 
-def _splits(cv: Any, X: np.ndarray, y: np.ndarray, groups: Any) -> list[tuple[Any, Any]]:
+def _splits(cv: Any, X: Any, y: Any, groups: Any) -> list[tuple[Any, Any]]:
+    if bk.namespace(X) is not np:  # the splitter needs only the rows' count (and y, groups)
+        X, y = np.empty((X.shape[0], 0)), bk.to_numpy(y)
     splitter = check_cv(cv, y, classifier=False)
     return [(np.asarray(tr), np.asarray(te)) for tr, te in splitter.split(X, y, groups)]
 
@@ -84,9 +92,10 @@ def kfold(
         cvsd, √(Σ_k S_k (mse_k − mean)² / Σ_k S_k / (K − 1)); ``fold_r2`` the mean of the folds'
         R² (scikit-learn's ``r2`` scoring).
     """
-    Y = np.asarray(y, dtype=np.float64)
+    Y = bk.as_float(bk.namespace(X), y, bk.device(X))
     Y = Y[:, None] if Y.ndim == 1 else Y
-    pf = np.ones(X.shape[1]) if penalty_factor is None else np.asarray(penalty_factor, float)
+    pf = np.ones(X.shape[1]) if penalty_factor is None else bk.to_numpy(penalty_factor)
+    pf = pf.astype(np.float64, copy=False)
     stats = fold_statistics(
         X,
         Y,
@@ -137,7 +146,7 @@ def fold_statistics(
     fit_intercept: bool = True,
 ) -> FoldStatistics:
     """Split the rows with ``cv`` and gather every fold's statistics (one pass for tall data)."""
-    Y = np.asarray(y, dtype=np.float64)
+    Y = bk.as_float(bk.namespace(X), y, bk.device(X))
     Y = Y[:, None] if Y.ndim == 1 else Y
     n, p = X.shape
     pf = np.ones(p) if penalty_factor is None else np.asarray(penalty_factor, dtype=np.float64)
@@ -172,17 +181,10 @@ def kfold_curve(
             )
         else:
             raise ValueError("spectrum must be given for wide data; got None")
-    al = (
-        default_alphas(spectrum)
-        if alphas is None
-        else np.sort(np.asarray(alphas, dtype=np.float64))
-    )
+    xp = bk.namespace(spectrum.d)
+    al = grid_of(spectrum, alphas)
     n = stats.n_samples
-    Y_t = stats.n_targets
-    a, t = al.size, Y_t
-    sse = np.zeros((K, a, t))
-    weight = np.zeros(K)
-    r2 = np.zeros((K, a, t))
+    sses, weights, r2s = [], [], []
     for k in range(K):
         tr: Any = trains[k]
         te: Any = tests[k]
@@ -190,17 +192,22 @@ def kfold_curve(
             spec = spectrum_from_moments(
                 _model_moments(tr, fit_intercept), fold_penalty(tr, pf, standardize)
             )
-            sse[k], weight[k], sst = _validation_sse(spec, al, te)
+            sse_k, weight_k, sst = _validation_sse(spec, al, te)
         else:
-            sse[k], weight[k], sst = te(tr, al)  # a scorer for wide folds
+            sse_k, weight_k, sst = te(tr, al)  # a scorer for wide folds
         with np.errstate(divide="ignore", invalid="ignore"):
-            r2[k] = 1.0 - sse[k] / sst[None, :]
+            r2s.append(1.0 - sse_k / sst[None, :])
+        sses.append(sse_k)
+        weights.append(float(weight_k))
+    sse = xp.stack(sses, axis=0)  # (K, a, t)
+    weight = bk.as_float(xp, weights, bk.device(spectrum.d))
+    total = float(sum(weights))
     mse = sse / weight[:, None, None]
-    mean = sse.sum(axis=0) / weight.sum()
-    var = (weight[:, None, None] * (mse - mean[None]) ** 2).sum(axis=0) / weight.sum()
-    se = np.sqrt(var / (K - 1))
+    mean = xp.sum(sse, axis=0) / total
+    var = xp.sum(weight[:, None, None] * (mse - mean[None, ...]) ** 2, axis=0) / total
+    se = xp.sqrt(var / (K - 1))
     df = spectrum.df(al)
-    return Curve("kfold", al, mean, se, df, n, fold_r2=r2.mean(axis=0))
+    return Curve("kfold", al, mean, se, df, n, fold_r2=xp.mean(xp.stack(r2s, axis=0), axis=0))
 
 
 def _model_moments(m: Moments, fit_intercept: bool) -> Moments:
@@ -220,10 +227,11 @@ def _dual_spectrum(
     xm, ym = column_means(X, Y, w, fit_intercept)
     pen = pf
     if standardize:
+        xp = bk.namespace(X)
         centre = column_means(X, Y, w)[0]
-        sw = float(X.shape[0]) if w is None else float(w.sum())
+        sw = float(X.shape[0]) if w is None else float(xp.sum(w))
         var = column_sum_squares(X, centre, w) / sw
-        pen = pf * np.where(var > 0, var, 1.0)
+        pen = bk.as_float(xp, pf, bk.device(X)) * xp.where(var > 0, var, 1.0)
     return spectrum_from_data(X, Y, w, pen, x_mean=xm, y_mean=ym, kind="dual")
 
 
@@ -261,10 +269,12 @@ def _fold_moments(
         tests = groups[:K]
         trains = [total.subtract(te) for te in tests]
         return trains, tests, total
+    xp = bk.namespace(X)
     trains, tests = [], []
-    for tr, te in splits:
-        trains.append(Moments.from_array(X[tr], Y[tr], None if w is None else w[tr]))
-        tests.append(Moments.from_array(X[te], Y[te], None if w is None else w[te]))
+    for idx_list, rows in ((trains, [tr for tr, _ in splits]), (tests, [te for _, te in splits])):
+        for idx in rows:
+            wi = None if w is None else bk.take(xp, w, idx, 0)
+            idx_list.append(Moments.from_array(bk.take(xp, X, idx, 0), bk.take(xp, Y, idx, 0), wi))
     return trains, tests, Moments.from_array(X, Y, w)
 
 
@@ -272,13 +282,14 @@ def _validation_sse(
     spec: Spectrum, al: FloatArray, te: Moments
 ) -> tuple[FloatArray, float, FloatArray]:
     """SSE of the fold's rows for every α and target, from the fold's Moments alone."""
+    xp = bk.namespace(spec.d)
     W = spec.coef_path(al)  # (a, p, t)
     b = spec.intercept(W)  # (a, t)
-    quad = np.einsum("apt,apt->at", W, np.matmul(te.xx, W))  # wᵀ xx_k w with one BLAS product
-    cross = np.einsum("apt,pt->at", W, te.xy)
-    offset = te.y_mean[None, :] - b - np.einsum("p,apt->at", te.x_mean, W)
+    quad = xp.sum(W * (te.xx @ W), axis=1)  # wᵀ xx_k w with one BLAS product
+    cross = xp.sum(W * te.xy[None, ...], axis=1)
+    offset = te.y_mean[None, :] - b - te.x_mean @ W
     sse = te.yy[None, :] - 2.0 * cross + quad + te.sum_weights * offset**2
-    return np.maximum(sse, 0.0), te.sum_weights, te.yy
+    return xp.maximum(sse, 0.0), te.sum_weights, te.yy
 
 
 def _wide_folds(
@@ -291,29 +302,35 @@ def _wide_folds(
     fit_intercept: bool,
 ) -> tuple[list[Spectrum], list[Any]]:
     """Per fold: the kernel spectrum of the training rows and a scorer of the test rows."""
+    xp = bk.namespace(X)
+    dev = bk.device(X)
     trains: list[Spectrum] = []
     tests: list[Any] = []
     for tr, te in splits:
-        wtr = None if w is None else w[tr]
-        spec = _dual_spectrum(X[tr], Y[tr], wtr, pf, standardize, fit_intercept)
+        wtr = None if w is None else bk.take(xp, w, tr, 0)
+        spec = _dual_spectrum(
+            bk.take(xp, X, tr, 0), bk.take(xp, Y, tr, 0), wtr, pf, standardize, fit_intercept
+        )
         trains.append(spec)
-        Xte, Yte = X[te], Y[te]
-        wte = np.ones(te.size) if w is None else w[te]
+        Xte = bk.astype(xp, bk.take(xp, X, te, 0), Y.dtype)
+        Yte = bk.take(xp, Y, te, 0)
+        wte = bk.as_float(xp, np.ones(te.size), dev) if w is None else bk.take(xp, w, te, 0)
 
         def score(
             sp: Spectrum,
             al: FloatArray,
-            Xte: np.ndarray = Xte,
-            Yte: FloatArray = Yte,
-            wte: FloatArray = wte,
+            Xte: Any = Xte,
+            Yte: Any = Yte,
+            wte: Any = wte,
         ) -> tuple[FloatArray, float, FloatArray]:
-            W = sp.coef_path(al)
-            pred = np.einsum("np,apt->nat", Xte, W) + sp.intercept(W)[None]
-            res = Yte[:, None, :] - pred
-            sse = np.einsum("n,nat,nat->at", wte, res, res)
-            ym_te = (wte @ Yte) / wte.sum()
-            sst = np.einsum("n,nt,nt->t", wte, Yte - ym_te, Yte - ym_te)
-            return sse, float(wte.sum()), sst
+            W = sp.coef_path(al)  # (a, p, t)
+            pred = Xte @ W + sp.intercept(W)[:, None, :]  # (a, n_te, t)
+            res = Yte[None, ...] - pred
+            sse = xp.sum(wte[None, :, None] * res * res, axis=1)
+            sw_te = float(xp.sum(wte))
+            dev_te = Yte - (wte @ Yte) / sw_te
+            sst = wte @ (dev_te * dev_te)
+            return sse, sw_te, sst
 
         tests.append(score)
     return trains, tests
