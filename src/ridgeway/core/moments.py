@@ -120,6 +120,10 @@ class Moments:
         >>> m.x_mean, m.xx[0, 0]
         (array([5., 6.]), np.float64(70.0))
         """
+        if _is_sparse(X):  # scipy sparse X: the sparse Gram, never densified
+            from ridgeway.core.sparse import sparse_moments
+
+            return sparse_moments(X, y, sample_weight, centered=centered)
         acc = _Accumulator(X.shape[1], 1 if y.ndim == 1 else y.shape[1], centered)
         step = chunk_rows or default_chunk_rows(X.shape[1])
         y2 = y[:, None] if y.ndim == 1 else y
@@ -182,6 +186,10 @@ class Moments:
         -------
         list of Moments, one per group (a group with no rows has ``n_samples == 0``).
         """
+        if _is_sparse(X):
+            from ridgeway.core.sparse import sparse_group_moments
+
+            return sparse_group_moments(X, y, sample_weight, labels, n_groups, centered=centered)
         y2 = y[:, None] if y.ndim == 1 else y
         accs = [_Accumulator(X.shape[1], y2.shape[1], centered) for _ in range(n_groups)]
         step = chunk_rows or default_chunk_rows(X.shape[1])
@@ -496,6 +504,10 @@ def column_means(
     X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None, centered: bool = True
 ) -> tuple[FloatArray, FloatArray]:
     """Weighted column means of X (n, p) and y (n, t) in float64; zeros when not ``centered``."""
+    if _is_sparse(X):
+        from ridgeway.core.sparse import sparse_column_means
+
+        return sparse_column_means(X, y, sample_weight, centered)
     if not centered:
         return np.zeros(X.shape[1]), np.zeros(y.shape[1])
     sw = float(X.shape[0]) if sample_weight is None else float(sample_weight.sum())
@@ -506,6 +518,10 @@ def column_sum_squares(
     X: np.ndarray, x_mean: np.ndarray, sample_weight: np.ndarray | None
 ) -> FloatArray:
     """Σ_i s_i (x_ij − x̄_j)² per column, shape (p,), read in row chunks of about 16 MiB."""
+    if _is_sparse(X):
+        from ridgeway.core.sparse import sparse_column_sum_squares
+
+        return sparse_column_sum_squares(X, x_mean, sample_weight)
     ss = np.zeros(X.shape[1])
     step = default_chunk_rows(X.shape[1])
     w = sample_weight
@@ -513,3 +529,8 @@ def column_sum_squares(
         B = np.subtract(X[s : s + step], x_mean, dtype=np.float64)
         ss += np.einsum("ij,ij->j", B, B) if w is None else w[s : s + step] @ (B * B)
     return ss
+
+
+def _is_sparse(X: object) -> bool:
+    """Whether X is a scipy sparse matrix or array (routed to :mod:`ridgeway.core.sparse`)."""
+    return type(X).__module__.startswith("scipy.sparse")

@@ -10,6 +10,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ridgeway._sparse_input import as_sparse_matrix, is_sparse
 from ridgeway._typing import ArrayLike, FloatArray, SolverName
 from ridgeway._validation import (
     as_matrix,
@@ -22,14 +23,15 @@ from ridgeway._validation import (
     message,
 )
 from ridgeway.core.moments import column_means, column_sum_squares
-from ridgeway.core.solvers import NonFiniteError, RidgeProblem, solve
+from ridgeway.core.solvers import NonFiniteError, RidgeProblem
+from ridgeway.core.sparse_route import solve_any
 
 __all__ = ["FitInput", "LinearModel", "Ridge", "validated_fit_input"]
 
-_SOLVERS = ("auto", "eigh", "dual", "svd", "cholesky")
+_SOLVERS = ("auto", "eigh", "dual", "svd", "cholesky", "cg", "lsqr")
 
 
-def _weighted_variance(X: np.ndarray, w: FloatArray | None) -> FloatArray:
+def _weighted_variance(X: Any, w: FloatArray | None) -> FloatArray:
     """Σ s_i (x_ij − x̄_j)² / Σ s per column (divisor Σs), read in row chunks."""
     sw = float(X.shape[0]) if w is None else float(w.sum())
     xm, _ = column_means(X, np.zeros((X.shape[0], 1)), w)
@@ -40,7 +42,7 @@ def _weighted_variance(X: np.ndarray, w: FloatArray | None) -> FloatArray:
 class FitInput:
     """Validated input of a ridge fit: arrays, and the penalty with standardization folded in."""
 
-    X: np.ndarray
+    X: Any  # ndarray, or scipy sparse CSR
     Y: FloatArray
     single: bool
     sample_weight: FloatArray | None
@@ -56,7 +58,7 @@ def validated_fit_input(
 
     Records ``n_features_in_`` and ``feature_names_in_`` on ``est`` (scikit-learn's rules).
     """
-    Xa = as_matrix(X)
+    Xa = as_sparse_matrix(X) if is_sparse(X) else as_matrix(X)
     validate_data(est, X, reset=True, skip_check_array=True)
     n, p = Xa.shape
     Y, single = as_targets(y, n)
@@ -73,9 +75,9 @@ def validated_fit_input(
     return FitInput(Xa, Y, single, w, factor, penalty, problem)
 
 
-def report_nonfinite(X: np.ndarray) -> None:
+def report_nonfinite(X: Any) -> None:
     """Raise the message for data whose statistics came out non-finite (NaN/inf, or overflow)."""
-    check_finite(X, "X")
+    check_finite(np.asarray(X.data) if is_sparse(X) else X, "X")
     raise ValueError(message("X", "small enough for its squares to sum in float64", "an overflow"))
 
 
@@ -85,6 +87,7 @@ class LinearModel(RegressorMixin, BaseEstimator):
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
+        tags.input_tags.sparse = True
         return tags
 
     def _set_fit(
@@ -107,9 +110,10 @@ class LinearModel(RegressorMixin, BaseEstimator):
     def predict(self, X: ArrayLike) -> np.ndarray:
         """Predictions X W + b, shape (n,) or (n, t)."""
         check_is_fitted(self, "coef_")
-        Xa = as_matrix(X)
+        Xa = as_sparse_matrix(X) if is_sparse(X) else as_matrix(X)
         validate_data(self, X, reset=False, skip_check_array=True)
-        check_finite(Xa, "X")
+        if not is_sparse(Xa):  # (sparse X is checked on conversion)
+            check_finite(Xa, "X")
         coef = np.asarray(self.coef_)
         return np.asarray(Xa @ coef.T + self.intercept_)
 
@@ -150,9 +154,14 @@ class Ridge(LinearModel):
     penalty_factor : array-like of shape (p,), optional
         Per-feature multipliers π_j ≥ 0 of α; 0 leaves a feature unpenalized (glmnet's
         ``penalty.factor``). Default: 1 for every feature.
-    solver : {"auto", "eigh", "dual", "svd", "cholesky"}, default "auto"
+    solver : {"auto", "eigh", "dual", "svd", "cholesky", "cg", "lsqr"}, default "auto"
         ``auto`` chooses by shape and conditioning and records its choice in ``solver_``; see
-        :mod:`ridgeway.core.solvers` for each route.
+        :mod:`ridgeway.core.solvers` for each route. ``cg`` (batched conjugate gradients on the
+        implicitly centred normal equations) and ``lsqr`` are iterative and never form a p×p
+        matrix; their ``df_`` is exact for p ≤ 16 and a Hutchinson estimate beyond. Sparse X
+        (scipy CSR, CSC, COO, …) is never densified: ``auto`` takes the sparse Gram for up to
+        4,096 features and ``cg`` beyond, ``svd`` is refused (see
+        :mod:`ridgeway.core.sparse_route`).
 
     Attributes
     ----------
@@ -200,7 +209,7 @@ class Ridge(LinearModel):
 
         Parameters
         ----------
-        X : array-like of shape (n, p)
+        X : array-like or scipy sparse matrix of shape (n, p)
         y : array-like of shape (n,) or (n, t)
         sample_weight : array-like of shape (n,) or float, optional
             Non-negative weights s_i (not all zero).
@@ -214,7 +223,7 @@ class Ridge(LinearModel):
         alpha = check_alpha(self.alpha, data.Y.shape[1])
         Xa = data.X
         try:
-            sol = solve(data.problem, alpha, solver)
+            sol = solve_any(data.problem, alpha, solver)
         except NonFiniteError:
             report_nonfinite(Xa)
             raise

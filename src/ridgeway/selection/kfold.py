@@ -308,7 +308,9 @@ def _wide_folds(
             wte: FloatArray = wte,
         ) -> tuple[FloatArray, float, FloatArray]:
             W = sp.coef_path(al)
-            pred = np.einsum("np,apt->nat", Xte, W) + sp.intercept(W)[None]
+            a_, p_, t_ = W.shape  # X W as one product (Xte may be sparse)
+            XW = Xte @ W.transpose(1, 0, 2).reshape(p_, a_ * t_)
+            pred = np.asarray(XW).reshape(-1, a_, t_) + sp.intercept(W)[None]
             res = Yte[:, None, :] - pred
             sse = np.einsum("n,nat,nat->at", wte, res, res)
             ym_te = (wte @ Yte) / wte.sum()

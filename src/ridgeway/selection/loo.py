@@ -129,7 +129,9 @@ def _sums_primal(
             resid = yc - XM[:, k:].reshape(-1, a, t)
             lev_u: FloatArray | float = 0.0
         else:
-            Xc = np.subtract(X[s : s + step], spec.x_mean, dtype=np.float64)
+            Xs = X[s : s + step]
+            Xs = Xs.toarray() if hasattr(Xs, "toarray") else Xs  # sparse: one dense row chunk
+            Xc = np.subtract(Xs, spec.x_mean, dtype=np.float64)
             resid = yc - (Xc @ Wm).reshape(-1, a, t)
             if cho is not None:
                 XU = Xc[:, U]
