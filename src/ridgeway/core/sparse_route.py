@@ -67,12 +67,19 @@ def solve_any(problem: RidgeProblem, alpha: FloatArray, solver: str = "auto") ->
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConditioningWarning)
-            kind = "cholesky" if np.unique(alpha).size <= 4 else ("dual" if problem.wide else "eigh")
+            kind = (
+                "cholesky" if np.unique(alpha).size <= 4 else ("dual" if problem.wide else "eigh")
+            )
             sol = SOLVERS[kind](problem, alpha)
     except (SingularDesignError, np.linalg.LinAlgError):
         if (alpha == 0).any():
             raise
         return _iterative(problem, alpha, "lsqr")
-    if sol.condition > COND_MAX and (alpha > 0).all():
+    if sol.condition > COND_MAX:
+        if (alpha == 0).any() and not problem.wide:
+            # α = 0: the eigenvalues of the equilibrated Gram tell singular from ill-conditioned
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConditioningWarning)
+                SOLVERS["eigh"](problem, np.zeros(alpha.size))  # raises SingularDesignError
         return _iterative(problem, alpha, "lsqr")
     return sol

@@ -222,6 +222,8 @@ class Ridge(LinearModel):
         data = validated_fit_input(self, X, y, sample_weight)
         alpha = check_alpha(self.alpha, data.Y.shape[1])
         Xa = data.X
+        if solver in ("cg", "lsqr") and not is_sparse(Xa):
+            check_finite(Xa, "X")  # (the iterative routes have no data pass that would tell)
         try:
             sol = solve_any(data.problem, alpha, solver)
         except NonFiniteError:

@@ -6,7 +6,9 @@ from typing import Any
 
 import numpy as np
 
+from ridgeway._sparse_input import is_sparse
 from ridgeway._typing import FloatArray
+from ridgeway._validation import check_finite
 from ridgeway.core.sparse_solvers import cg_path, iterative_alphas
 from ridgeway.linear_model.ridge import FitInput
 from ridgeway.selection.curve import select
@@ -24,6 +26,8 @@ def fit_iterative(est: Any, data: FitInput, grid: FloatArray | None, per_target:
     """
     pr = data.problem
     t = data.Y.shape[1]
+    if not is_sparse(pr.X):
+        check_finite(pr.X, "X")  # (sparse X was checked on conversion)
     if grid is None:
         grid = iterative_alphas(pr.X, pr.sample_weight, pr.penalty, pr.fit_intercept)
     path = cg_path(pr.X, pr.y, pr.sample_weight, pr.penalty, pr.fit_intercept, grid)
