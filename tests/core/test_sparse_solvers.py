@@ -9,14 +9,13 @@ from scipy.sparse.linalg import LinearOperator, cg
 
 from ridgeway.core.moments import Moments, column_means
 from ridgeway.core.solvers import RidgeProblem, SingularDesignError, solve
-from ridgeway.core.sparse_route import solve_any
+from ridgeway.core.sparse_route import solve_any, solve_iterative
 from ridgeway.core.sparse_solvers import (
     CentredGram,
     IterativeConvergenceWarning,
     batched_cg,
     cg_path,
     iterative_alphas,
-    solve_iterative,
 )
 from ridgeway.core.spectrum import spectrum_from_moments
 

@@ -27,7 +27,6 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.linalg import LinearOperator, lsqr
 
 from ridgeway._typing import FloatArray
 from ridgeway.core.moments import column_means, column_sum_squares
@@ -40,7 +39,8 @@ __all__ = [
     "batched_cg",
     "cg_path",
     "iterative_alphas",
-    "solve_iterative",
+    "trace_probes",
+    "warn_unconverged",
 ]
 
 ITERATIVE_MIN_FEATURES = 4096
@@ -54,8 +54,8 @@ while a GCV path by CG over a 0.1 %-dense sparse X costs a few sparse products p
 N_PROBES = 16
 """Hutchinson probes for tr H(α) (exact unit probes when p ≤ this)."""
 
-_TOL = 1e-12  # relative residual of the coefficient solves
-_PROBE_TOL = 1e-6  # of the probe solves: far below the probes' own sampling error
+COEF_TOL = 1e-12  # relative residual of the coefficient solves
+PROBE_TOL = 1e-6  # of the probe solves: far below the probes' own sampling error
 _BLOCK_BYTES = 4 * 2**20  # per (rows × columns) block of A V
 
 
@@ -139,7 +139,7 @@ def batched_cg(
     shift: np.ndarray,
     X0: np.ndarray | None = None,
     *,
-    tol: np.ndarray | float = _TOL,
+    tol: np.ndarray | float = COEF_TOL,
     maxiter: int | None = None,
 ) -> tuple[FloatArray, int, np.ndarray]:
     """Solve (AᵀA + diag(shift[:, j])) x_j = b_j for every column j in one batched PCG.
@@ -228,7 +228,7 @@ class IterativePath:
     sum_weights: float
 
 
-def _probes(penalty: FloatArray, n_probes: int, seed: int) -> tuple[FloatArray, bool]:
+def trace_probes(penalty: FloatArray, n_probes: int, seed: int) -> tuple[FloatArray, bool]:
     """Π^½ z_j as columns (p, m): unit vectors when p ≤ n_probes (exact), else Rademacher."""
     p = penalty.size
     root = np.sqrt(penalty)
@@ -262,7 +262,7 @@ def iterative_alphas(
     return np.geomspace(1e-3 * mean, 20.0 * tr, n_alphas)
 
 
-def _warn(which: str, alpha: float, it: int) -> None:
+def warn_unconverged(which: str, alpha: float, it: int) -> None:
     warnings.warn(
         f"CG did not converge for {which} at alpha={alpha:.3g} in {it} iterations: the system "
         "is ill-conditioned (collinear or unpenalized, badly scaled columns). Use a larger "
@@ -308,10 +308,10 @@ def cg_path(
     gram = CentredGram(X, sample_weight, xm)
     Yc = np.asarray(Y - ym, dtype=np.float64)
     C = gram.rhs(Yc)
-    Zp, exact = _probes(penalty, n_probes, seed)
+    Zp, exact = trace_probes(penalty, n_probes, seed)
     m = Zp.shape[1]
     B = np.hstack([C, Zp])
-    tol = np.r_[np.full(t, _TOL), np.full(m, _TOL if exact else _PROBE_TOL)]
+    tol = np.r_[np.full(t, COEF_TOL), np.full(m, COEF_TOL if exact else PROBE_TOL)]
     al = np.sort(np.asarray(alphas, dtype=np.float64))
     a = al.size
     coef = np.empty((a, p, t))
@@ -325,7 +325,9 @@ def cg_path(
             gram, B, alpha * penalty[:, None] * np.ones((1, t + m)), Xk, tol=tol, maxiter=maxiter
         )
         if not ok.all():
-            _warn("the coefficients" if not ok[:t].all() else "the trace probes", alpha, it)
+            warn_unconverged(
+                "the coefficients" if not ok[:t].all() else "the trace probes", alpha, it
+            )
         iters[i] = it
         coef[i] = Xk[:, :t]
         q = np.einsum("pj,pj->j", Zp, Xk[:, t:])
@@ -338,85 +340,3 @@ def cg_path(
     icpt = ym[None, :] - np.einsum("p,apt->at", xm, coef)
     sw = float(n if sample_weight is None else sample_weight.sum())
     return IterativePath(al, coef, icpt, rss, df, df_se, m, exact, iters, n, sw)
-
-
-def solve_iterative(
-    X: Any,
-    Y: np.ndarray,
-    sample_weight: FloatArray | None,
-    penalty: FloatArray,
-    fit_intercept: bool,
-    alpha: FloatArray,
-    method: str = "cg",
-    *,
-    n_probes: int = N_PROBES,
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Ridge with one α per target by CG or LSQR; returns coef (p, t), intercept (t,), df (t,).
-
-    ``cg`` solves every target and the trace probes in one batched CG (each column its own α).
-    ``lsqr`` runs ``scipy.sparse.linalg.lsqr`` per target on the stacked least-squares problem
-    [A; √(αΠ)] w ≈ [S^½(y − ȳ); 0] (it never squares the condition number of A); its df come
-    from CG probe solves. df is exact for p ≤ ``n_probes``, else Hutchinson's estimate.
-    """
-    n, p = X.shape
-    t = Y.shape[1]
-    xm, ym = column_means(X, Y, sample_weight, fit_intercept)
-    gram = CentredGram(X, sample_weight, xm)
-    Yc = np.asarray(Y - ym, dtype=np.float64)
-    Zp, exact = _probes(penalty, n_probes, 0)
-    m = Zp.shape[1]
-    levels = np.unique(alpha)
-    # probe columns for every distinct α, after the target columns
-    B = np.hstack([np.zeros((p, t)) if method == "lsqr" else gram.rhs(Yc)] + [Zp] * levels.size)
-    col_alpha = np.r_[alpha if method == "cg" else np.ones(t), np.repeat(levels, m)]
-    tol = np.r_[np.full(t, _TOL), np.full(m * levels.size, _TOL if exact else _PROBE_TOL)]
-    sol, it, ok = batched_cg(gram, B, penalty[:, None] * col_alpha[None, :], tol=tol)
-    if not ok.all():
-        _warn(
-            "the coefficients" if not ok[:t].all() else "the trace probes", float(alpha.min()), it
-        )
-    if method == "lsqr":
-        coef = np.column_stack(
-            [_lsqr(X, sample_weight, xm, penalty, Yc[:, j], float(alpha[j])) for j in range(t)]
-        )
-    else:
-        coef = sol[:, :t]
-    df_level = np.empty(levels.size)
-    for k, lev in enumerate(levels):
-        q = np.einsum("pj,pj->j", Zp, sol[:, t + k * m : t + (k + 1) * m])
-        df_level[k] = p - lev * (q.sum() if exact else q.mean())
-    df = df_level[np.searchsorted(levels, alpha)]
-    return coef, ym - xm @ coef, df
-
-
-def _lsqr(
-    X: Any,
-    w: FloatArray | None,
-    xm: FloatArray,
-    penalty: FloatArray,
-    yc: FloatArray,
-    alpha: float,
-) -> FloatArray:
-    """argmin ‖S^½(yc − (X − 1x̄ᵀ)v)‖² + α Σ π v² by LSQR on the stacked operator."""
-    n, p = X.shape
-    sq = None if w is None else np.sqrt(w)
-    root = np.sqrt(alpha * penalty)
-
-    def mv(v: np.ndarray) -> FloatArray:
-        v = np.asarray(v, dtype=np.float64).reshape(-1)
-        top = np.asarray(X @ v).reshape(-1) - xm @ v
-        if sq is not None:
-            top = top * sq
-        return np.r_[top, root * v]
-
-    def rmv(u: np.ndarray) -> FloatArray:
-        u = np.asarray(u, dtype=np.float64).reshape(-1)
-        top = u[:n] if sq is None else u[:n] * sq
-        return np.asarray(X.T @ top).reshape(-1) - xm * top.sum() + root * u[n:]
-
-    op = LinearOperator((n + p, p), matvec=mv, rmatvec=rmv, dtype=np.float64)
-    b = np.r_[yc if sq is None else yc * sq, np.zeros(p)]
-    res = lsqr(op, b, atol=1e-14, btol=1e-14, conlim=1e16, iter_lim=max(1000, 10 * p))
-    if res[1] == 7:
-        _warn("LSQR", alpha, int(res[2]))
-    return np.asarray(res[0], dtype=np.float64)
