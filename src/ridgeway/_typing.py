@@ -16,5 +16,5 @@ AnyFloatArray: TypeAlias = npt.NDArray[np.floating]
 ArrayLike: TypeAlias = npt.ArrayLike
 """Anything numpy can turn into an array (lists, arrays, pandas objects)."""
 
-SolverName: TypeAlias = Literal["auto", "eigh", "dual", "svd", "cholesky"]
+SolverName: TypeAlias = Literal["auto", "eigh", "dual", "svd", "cholesky", "cg", "lsqr"]
 """Names of the ridge solvers."""

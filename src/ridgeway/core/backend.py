@@ -51,8 +51,11 @@ Array: TypeAlias = Any
 
 
 def is_numpy_input(a: object) -> bool:
-    """Whether ``a`` is NumPy input (an ndarray, a NumPy or Python scalar, a list, or None)."""
-    return a is None or isinstance(a, (np.ndarray, np.generic, int, float, bool, list, tuple))
+    """Whether ``a`` is NumPy input (an ndarray, a NumPy or Python scalar, a list, None, or a
+    SciPy sparse matrix or array, which lives on the host and computes with NumPy)."""
+    if a is None or isinstance(a, (np.ndarray, np.generic, int, float, bool, list, tuple)):
+        return True
+    return type(a).__module__.startswith("scipy.sparse")
 
 
 def namespace(*arrays: object) -> Any:
@@ -88,8 +91,8 @@ def is_numpy(xp: Any) -> bool:
 
 
 def device(x: Array) -> Any:
-    """The device of ``x`` (None for NumPy, which has only the host)."""
-    if isinstance(x, (np.ndarray, np.generic)):
+    """The device of ``x`` (None for NumPy and SciPy sparse, which have only the host)."""
+    if is_numpy_input(x):
         return None
     import array_api_compat
 
@@ -129,8 +132,10 @@ def zeros(xp: Any, shape: tuple[int, ...], dev: Any = None, dtype: Any = None) -
 
 
 def astype(xp: Any, x: Array, dtype: Any) -> Array:
-    """``x`` converted to ``dtype`` (no copy when it has it already)."""
+    """``x`` converted to ``dtype`` (no copy when it has it already; SciPy sparse stays sparse)."""
     if xp is np:
+        if type(x).__module__.startswith("scipy.sparse"):
+            return x if x.dtype == dtype else x.astype(dtype)
         return np.asarray(x, dtype=dtype)
     return x if x.dtype == dtype else xp.astype(x, dtype)
 
@@ -153,6 +158,8 @@ def diagonal(xp: Any, x: Array) -> Array:
 def take(xp: Any, x: Array, indices: np.ndarray, axis: int) -> Array:
     """``x`` at the (host, NumPy) integer ``indices`` along ``axis``, on ``x``'s device."""
     if xp is np:
+        if type(x).__module__.startswith("scipy.sparse"):  # sparse rows or columns stay sparse
+            return x[indices] if axis == 0 else x[:, indices]
         return np.take(x, indices, axis=axis)
     idx = xp.asarray(np.asarray(indices, dtype=np.int64), device=device(x))
     return xp.take(x, idx, axis=axis)

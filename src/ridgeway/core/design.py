@@ -68,6 +68,8 @@ class Design:
             src = self.X[:, j0:j1]
         else:
             src = self.X[:, cols]
+        if hasattr(src, "toarray"):  # sparse X: only this block of columns is made dense
+            src = src.toarray()
         out = np.subtract(src, self.x_mean[j0:j1], dtype=np.float64)
         out *= self.scale[j0:j1]
         if self.sqrt_w is not None:

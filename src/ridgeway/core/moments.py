@@ -131,6 +131,10 @@ class Moments:
         >>> m.x_mean, m.xx[0, 0]
         (array([5., 6.]), np.float64(70.0))
         """
+        if _is_sparse(X):  # scipy sparse X: the sparse Gram, never densified
+            from ridgeway.core.sparse import sparse_moments
+
+            return sparse_moments(X, y, sample_weight, centered=centered)
         acc = _Accumulator(X.shape[1], 1 if y.ndim == 1 else y.shape[1], centered, X)
         step = chunk_rows or default_chunk_rows(X.shape[1])
         y2 = y[:, None] if y.ndim == 1 else y
@@ -194,6 +198,10 @@ class Moments:
         -------
         list of Moments, one per group (a group with no rows has ``n_samples == 0``).
         """
+        if _is_sparse(X):
+            from ridgeway.core.sparse import sparse_group_moments
+
+            return sparse_group_moments(X, y, sample_weight, labels, n_groups, centered=centered)
         y2 = y[:, None] if y.ndim == 1 else y
         xp = bk.namespace(X)
         labels = np.asarray(labels)
@@ -546,6 +554,10 @@ def column_means(
     X: Any, y: Any, sample_weight: Any | None, centered: bool = True
 ) -> tuple[Any, Any]:
     """Weighted column means of X (n, p) and y (n, t) in float64; zeros when not ``centered``."""
+    if _is_sparse(X):
+        from ridgeway.core.sparse import sparse_column_means
+
+        return sparse_column_means(X, y, sample_weight, centered)
     xp = bk.namespace(X)
     if not centered:
         dev = bk.device(X)
@@ -557,6 +569,10 @@ def column_means(
 
 def column_sum_squares(X: Any, x_mean: Any, sample_weight: Any | None) -> Any:
     """Σ_i s_i (x_ij − x̄_j)² per column, shape (p,), read in row chunks of about 16 MiB."""
+    if _is_sparse(X):
+        from ridgeway.core.sparse import sparse_column_sum_squares
+
+        return sparse_column_sum_squares(X, x_mean, sample_weight)
     xp = bk.namespace(X)
     dev = bk.device(X)
     ss = bk.zeros(xp, (X.shape[1],), dev)
@@ -572,3 +588,8 @@ def column_sum_squares(X: Any, x_mean: Any, sample_weight: Any | None) -> Any:
             B = bk.astype(xp, X[s:e, ...], ss.dtype) - x_mean
             ss += xp.sum(B * B, axis=0) if w is None else w[s:e] @ (B * B)
     return ss
+
+
+def _is_sparse(X: object) -> bool:
+    """Whether X is a scipy sparse matrix or array (routed to :mod:`ridgeway.core.sparse`)."""
+    return type(X).__module__.startswith("scipy.sparse")

@@ -10,6 +10,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ridgeway._sparse_input import as_sparse_matrix, is_sparse
 from ridgeway._typing import ArrayLike, FloatArray, SolverName
 from ridgeway._validation import (
     as_matrix,
@@ -23,15 +24,16 @@ from ridgeway._validation import (
 )
 from ridgeway.core import backend as bk
 from ridgeway.core.moments import column_means, column_sum_squares
-from ridgeway.core.solvers import NonFiniteError, RidgeProblem, solve
+from ridgeway.core.solvers import NonFiniteError, RidgeProblem
+from ridgeway.core.sparse_route import solve_any
 from ridgeway.linear_model import _array_api
 
 __all__ = ["FitInput", "LinearModel", "Ridge", "is_dask_collection", "validated_fit_input"]
 
-_SOLVERS = ("auto", "eigh", "dual", "svd", "cholesky")
+_SOLVERS = ("auto", "eigh", "dual", "svd", "cholesky", "cg", "lsqr")
 
 
-def _weighted_variance(X: np.ndarray, w: FloatArray | None) -> FloatArray:
+def _weighted_variance(X: Any, w: FloatArray | None) -> FloatArray:
     """Σ s_i (x_ij − x̄_j)² / Σ s per column (divisor Σs), read in row chunks."""
     sw = float(X.shape[0]) if w is None else float(w.sum())
     xm, _ = column_means(X, np.zeros((X.shape[0], 1)), w)
@@ -42,7 +44,7 @@ def _weighted_variance(X: np.ndarray, w: FloatArray | None) -> FloatArray:
 class FitInput:
     """Validated input of a ridge fit: arrays, and the penalty with standardization folded in."""
 
-    X: np.ndarray
+    X: Any  # ndarray, or scipy sparse CSR
     Y: FloatArray
     single: bool
     sample_weight: FloatArray | None
@@ -70,7 +72,7 @@ def validated_fit_input(
             pen = bk.as_float(xp, factor, bk.device(var)) * xp.where(var > 0, var, 1.0)
         problem_x = RidgeProblem(Xx, Yx, wx, pen, bool(est.fit_intercept))
         return FitInput(Xx, Yx, single_x, wx, factor, pen, problem_x)
-    Xa = as_matrix(X)
+    Xa = as_sparse_matrix(X) if is_sparse(X) else as_matrix(X)
     validate_data(est, X, reset=True, skip_check_array=True)
     n, p = Xa.shape
     Y, single = as_targets(y, n)
@@ -93,9 +95,9 @@ def is_dask_collection(obj: Any) -> bool:
     return mod == "dask" or mod.startswith(("dask.", "dask_expr"))
 
 
-def report_nonfinite(X: np.ndarray) -> None:
+def report_nonfinite(X: Any) -> None:
     """Raise the message for data whose statistics came out non-finite (NaN/inf, or overflow)."""
-    check_finite(bk.to_numpy(X), "X")
+    check_finite(np.asarray(X.data) if is_sparse(X) else bk.to_numpy(X), "X")
     raise ValueError(message("X", "small enough for its squares to sum in float64", "an overflow"))
 
 
@@ -105,6 +107,7 @@ class LinearModel(RegressorMixin, BaseEstimator):
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
+        tags.input_tags.sparse = True
         return tags
 
     def _set_fit(
@@ -152,9 +155,10 @@ class LinearModel(RegressorMixin, BaseEstimator):
         if xp is not None:
             validate_data(self, X, reset=False, skip_check_array=True)
             return _array_api.predict_arrays(X, xp, self.coef_, self.intercept_)  # type: ignore[no-any-return]
-        Xa = as_matrix(X)
+        Xa = as_sparse_matrix(X) if is_sparse(X) else as_matrix(X)
         validate_data(self, X, reset=False, skip_check_array=True)
-        check_finite(Xa, "X")
+        if not is_sparse(Xa):  # (sparse X is checked on conversion)
+            check_finite(Xa, "X")
         coef = bk.to_numpy(self.coef_)
         return np.asarray(Xa @ coef.T + self.intercept_)
 
@@ -195,9 +199,14 @@ class Ridge(LinearModel):
     penalty_factor : array-like of shape (p,), optional
         Per-feature multipliers π_j ≥ 0 of α; 0 leaves a feature unpenalized (glmnet's
         ``penalty.factor``). Default: 1 for every feature.
-    solver : {"auto", "eigh", "dual", "svd", "cholesky"}, default "auto"
+    solver : {"auto", "eigh", "dual", "svd", "cholesky", "cg", "lsqr"}, default "auto"
         ``auto`` chooses by shape and conditioning and records its choice in ``solver_``; see
-        :mod:`ridgeway.core.solvers` for each route.
+        :mod:`ridgeway.core.solvers` for each route. ``cg`` (batched conjugate gradients on the
+        implicitly centred normal equations) and ``lsqr`` are iterative and never form a p×p
+        matrix; their ``df_`` is exact for p ≤ 16 and a Hutchinson estimate beyond. Sparse X
+        (scipy CSR, CSC, COO, …) is never densified: ``auto`` takes the sparse Gram for up to
+        4,096 features and ``cg`` beyond, ``svd`` is refused (see
+        :mod:`ridgeway.core.sparse_route`).
 
     Attributes
     ----------
@@ -245,7 +254,7 @@ class Ridge(LinearModel):
 
         Parameters
         ----------
-        X : array-like of shape (n, p)
+        X : array-like or scipy sparse matrix of shape (n, p)
             Or a dask array / DataFrame: fitted partition by partition on the active Dask
             scheduler (:func:`ridgeway.scale.dask.fit_dask`).
         y : array-like of shape (n,) or (n, t)
@@ -264,7 +273,10 @@ class Ridge(LinearModel):
         data = validated_fit_input(self, X, y, sample_weight)
         alpha = check_alpha(self.alpha, data.Y.shape[1])
         Xa = data.X
-        solve_on = solve if bk.is_numpy(bk.namespace(Xa)) else _array_api.solve_arrays
+        if solver in ("cg", "lsqr") and not is_sparse(Xa):
+            check_finite(Xa, "X")  # (the iterative routes have no data pass that would tell)
+        numpy_data = is_sparse(Xa) or bk.is_numpy(bk.namespace(Xa))
+        solve_on = solve_any if numpy_data else _array_api.solve_arrays
         try:
             sol = solve_on(data.problem, alpha, solver)
         except NonFiniteError:

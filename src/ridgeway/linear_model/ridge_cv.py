@@ -9,11 +9,13 @@ from typing import Any
 
 import numpy as np
 
+from ridgeway._sparse_input import is_sparse
 from ridgeway._typing import ArrayLike, FloatArray
 from ridgeway._validation import check_choice, message
 from ridgeway.core import backend as bk
 from ridgeway.core.moments import Moments, column_means
 from ridgeway.core.solvers import COND_MAX, NonFiniteError
+from ridgeway.core.sparse_solvers import ITERATIVE_MIN_FEATURES
 from ridgeway.core.spectrum import Spectrum, spectrum_from_data, spectrum_from_moments
 from ridgeway.linear_model.ridge import (
     FitInput,
@@ -22,6 +24,7 @@ from ridgeway.linear_model.ridge import (
     report_nonfinite,
     validated_fit_input,
 )
+from ridgeway.linear_model.ridge_cv_iterative import fit_iterative
 from ridgeway.selection import (
     Curve,
     default_alphas,
@@ -59,8 +62,8 @@ def fit_spectrum(data: FitInput, alpha_min: float, moments: Moments | None = Non
         if not m.is_finite():
             report_nonfinite(pr.X)
         spec = spectrum_from_moments(m, pr.penalty)
-        if spec.condition(alpha_min) <= COND_MAX and not spec.rank_deficient:
-            return spec
+        if is_sparse(pr.X) or (spec.condition(alpha_min) <= COND_MAX and not spec.rank_deficient):
+            return spec  # (sparse X keeps the Gram route: the SVD would densify it)
         xm, ym = m.x_mean, m.y_mean
         kind = "svd"
     else:
@@ -240,6 +243,12 @@ class RidgeCV(LinearModel):
         As in :class:`Ridge`.
     scoring : {None, "neg_mean_squared_error", "r2"}, default None
         The score reported as ``best_score_`` and optimized (None = mean squared error).
+    solver : {"auto", "spectral", "cg"}, default "auto"
+        ``spectral``: one factorization serves the grid (the sparse Gram for scipy sparse X,
+        never densified). ``cg`` (``cv="gcv"`` only): warm-started conjugate gradients per α,
+        no p×p matrix, tr H estimated from 16 Rademacher probes solved alongside (exact for
+        p ≤ 16); its standard error is reported in ``cv_results_``. ``auto`` takes ``cg`` for
+        GCV on sparse X with more than 4,096 features, ``spectral`` otherwise.
 
     Attributes
     ----------
@@ -249,7 +258,9 @@ class RidgeCV(LinearModel):
         Score at ``alpha_`` (higher is better: −MSE, R², or log evidence per sample).
     cv_results_ : dict
         "alphas" (a,), "mean" (a,) or (a, t) criterion values (lower is better), "se" (same
-        shape or None), "df" (a,).
+        shape or None), "df" (a,). The ``cg`` route adds "df_se" (a,), the standard error of
+        the estimated tr H over the probes, "mean_se" (the GCV values' standard error due to
+        it), "n_probes" and "iterations" (CG iterations per α).
     n_features_in_, feature_names_in_
 
     Examples
@@ -273,6 +284,7 @@ class RidgeCV(LinearModel):
         standardize: bool = False,
         penalty_factor: ArrayLike | None = None,
         scoring: str | None = None,
+        solver: str = "auto",
     ) -> None:
         self.alphas = alphas
         self.cv = cv
@@ -282,6 +294,7 @@ class RidgeCV(LinearModel):
         self.standardize = standardize
         self.penalty_factor = penalty_factor
         self.scoring = scoring
+        self.solver = solver
 
     def _check_params(self) -> tuple[str, str]:
         rule = check_choice(self.rule, "rule", ("min", "1se"))
@@ -313,6 +326,17 @@ class RidgeCV(LinearModel):
         tags = super().__sklearn_tags__()
         tags.array_api_support = True
         return tags
+
+    def _iterative(self, X: Any, rule: str) -> bool:
+        """Whether to take the CG route (see ``solver``)."""
+        solver = check_choice(self.solver, "solver", ("auto", "spectral", "cg"))
+        gcv_cv = isinstance(self.cv, str) and self.cv == "gcv"
+        if solver == "cg" and not gcv_cv:
+            raise ValueError(message("cv", "'gcv' for solver='cg'", repr(self.cv)))
+        if solver == "cg" and self.scoring == "r2":
+            raise ValueError(message("scoring", "None for solver='cg'", repr(self.scoring)))
+        auto = is_sparse(X) and X.shape[1] > ITERATIVE_MIN_FEATURES and self.scoring != "r2"
+        return solver == "cg" or (solver == "auto" and gcv_cv and auto)
 
     def _grid(self) -> FloatArray | None:
         if self.alphas is None:
@@ -358,6 +382,9 @@ class RidgeCV(LinearModel):
         data = validated_fit_input(self, X, y, sample_weight)
         pr = data.problem
         cv = self.cv
+        if self._iterative(pr.X, rule):
+            fit_iterative(self, data, grid, bool(self.alpha_per_target))
+            return self
         stats = None
         if not (cv is None or isinstance(cv, str)):
             # k-fold: one pass gathers every fold's statistics, and their total serves the fit

@@ -24,7 +24,7 @@ from sklearn.model_selection import check_cv
 
 from ridgeway._typing import FloatArray
 from ridgeway.core import backend as bk
-from ridgeway.core.moments import Moments, column_means, column_sum_squares
+from ridgeway.core.moments import Moments, _is_sparse, column_means, column_sum_squares
 from ridgeway.core.spectrum import Spectrum, spectrum_from_data, spectrum_from_moments
 from ridgeway.selection.curve import Curve
 from ridgeway.selection.grid import grid_of
@@ -324,6 +324,15 @@ def _wide_folds(
             wte: Any = wte,
         ) -> tuple[FloatArray, float, FloatArray]:
             W = sp.coef_path(al)  # (a, p, t)
+            if _is_sparse(Xte):  # scipy sparse rows: X W as one 2-D product (NumPy)
+                a_, p_, t_ = W.shape
+                XW = Xte @ W.transpose(1, 0, 2).reshape(p_, a_ * t_)
+                pred = np.asarray(XW).reshape(-1, a_, t_) + sp.intercept(W)[None]
+                res = Yte[:, None, :] - pred
+                sse = np.einsum("n,nat,nat->at", wte, res, res)
+                ym_te = (wte @ Yte) / wte.sum()
+                sst = np.einsum("n,nt,nt->t", wte, Yte - ym_te, Yte - ym_te)
+                return sse, float(wte.sum()), sst
             pred = Xte @ W + sp.intercept(W)[:, None, :]  # (a, n_te, t)
             res = Yte[None, ...] - pred
             sse = xp.sum(wte[None, :, None] * res * res, axis=1)

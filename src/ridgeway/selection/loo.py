@@ -227,6 +227,8 @@ class LooPass:
             resid = yc - xp.reshape(XM[:, k:], (-1, a, t))
         else:
             P, U = spec.penalized, spec.unpenalized
+            if hasattr(X, "toarray"):  # scipy sparse rows: one dense chunk, on this route only
+                X = X.toarray()
             Xc = _centred(xp, X, spec.x_mean)
             resid = yc - xp.reshape(Xc @ self._Wm, (-1, a, t))
             if self._cho is not None:
