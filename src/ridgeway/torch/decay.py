@@ -56,7 +56,6 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal, TypeAlias
 
 import torch
-
 from ridgeway._validation import message
 
 __all__ = [
@@ -116,7 +115,7 @@ def _groups(
     """(λ, tensors) per group: a dict's ``weight_decay`` wins over ``strength``; mask filters."""
     if isinstance(params, torch.Tensor):
         params = [params]
-    items = list(params)
+    items: list[Any] = list(params)
     if not items:
         raise ValueError(message(where, "a non-empty iterable of parameters", "an empty one"))
     dicts = [isinstance(it, Mapping) for it in items]
@@ -145,11 +144,15 @@ def _groups(
         for name, p in _entries(group, where):
             if mask is not None:
                 if name is None:
-                    rule = "given as (name, tensor) pairs, e.g. model.named_parameters(), with a mask"
+                    rule = (
+                        "given as (name, tensor) pairs, e.g. model.named_parameters(), with a mask"
+                    )
                     raise TypeError(message(where, rule, "unnamed tensors"))
                 keep = mask(name, p) if callable(mask) else mask.get(name)
                 if keep is None:
-                    raise ValueError(message("mask", f"a mapping with an entry for {name!r}", "none"))
+                    raise ValueError(
+                        message("mask", f"a mapping with an entry for {name!r}", "none")
+                    )
                 if not keep:
                     continue
             tensors.append(p)
