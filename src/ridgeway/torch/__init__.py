@@ -5,7 +5,7 @@
 - :class:`DecoupledWeightDecay`: w ← w − s_t λ w applied around any optimizer, with s_t the
   learning rate (PyTorch/optax AdamW), the schedule multiplier only (Loshchilov–Hutter) or 1.
 - :func:`param_group_of`, :func:`schedule_multiplier`: read an optimizer's current learning
-  rate and schedule.
+  rate and schedule; :func:`without_weight_decay`: the optimizer's copy of decayed groups.
 - :mod:`ridgeway.torch.demos`: seeded demonstrations (``ridgeway demo weight-decay``).
 
 Importing :mod:`ridgeway` never imports torch; importing this package without torch raises an
@@ -27,6 +27,7 @@ from ridgeway.torch.decay import (
     l2_penalty,
     param_group_of,
     schedule_multiplier,
+    without_weight_decay,
 )
 
 __all__ = [
@@ -36,4 +37,5 @@ __all__ = [
     "l2_penalty",
     "param_group_of",
     "schedule_multiplier",
+    "without_weight_decay",
 ]

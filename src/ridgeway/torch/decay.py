@@ -65,6 +65,7 @@ __all__ = [
     "l2_penalty",
     "param_group_of",
     "schedule_multiplier",
+    "without_weight_decay",
 ]
 
 Scaling: TypeAlias = Literal["lr", "schedule", "none"]
@@ -208,6 +209,32 @@ def l2_penalty(params: Params, strength: float | None = None) -> torch.Tensor:
 
 
 # -------------------------------------------------------------------------------- decoupled
+def without_weight_decay(groups: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Copies of param-group dicts with ``weight_decay`` 0.0, for the optimizer of a decoupled
+    decay.
+
+    Give the optimizer these and :class:`DecoupledWeightDecay` the originals: the optimizer then
+    does no coupled decay, and the originals keep their ``weight_decay`` (torch optimizers write
+    their defaults into the dicts they are given, so one list cannot serve both).
+
+    Examples
+    --------
+    >>> import torch
+    >>> w, b = torch.nn.Parameter(torch.ones(2, 2)), torch.nn.Parameter(torch.ones(2))
+    >>> groups = [{"params": [w], "weight_decay": 0.1}, {"params": [b], "weight_decay": 0.0}]
+    >>> opt = torch.optim.Adam(without_weight_decay(groups), lr=1e-3)
+    >>> decay = DecoupledWeightDecay(groups, optimizer=opt)  # AdamW, biases not decayed
+    >>> [g["weight_decay"] for g in opt.param_groups], [lam for lam, _ in decay.groups]
+    ([0.0, 0.0], [0.1, 0.0])
+    """
+    out = []
+    for i, g in enumerate(groups):
+        if not isinstance(g, Mapping) or "params" not in g:
+            raise TypeError(message(f"groups[{i}]", "a param-group dict with 'params'", repr(g)))
+        out.append({**g, "weight_decay": 0.0})
+    return out
+
+
 def param_group_of(optimizer: torch.optim.Optimizer, param: torch.Tensor) -> dict[str, Any]:
     """The param group of ``optimizer`` that holds ``param`` (its ``lr`` and ``weight_decay``).
 
@@ -283,6 +310,12 @@ class DecoupledWeightDecay:
     mask : Mapping[str, bool] or callable (name, tensor) -> bool, optional
         Which named tensors to decay (as optax's ``add_decayed_weights(mask=...)``); needs
         ``params`` as (name, tensor) pairs, e.g. ``model.named_parameters()``.
+
+    Notes
+    -----
+    With param groups (from ``decay_groups``, say), give the optimizer
+    :func:`without_weight_decay` copies and this object the originals: torch optimizers write
+    their default ``weight_decay`` into the dicts they receive.
 
     Attributes
     ----------

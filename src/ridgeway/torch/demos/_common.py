@@ -167,6 +167,9 @@ def weight_norm(tensors: Sequence[torch.Tensor]) -> float:
 
 
 def matrices(model: torch.nn.Module) -> list[tuple[str, torch.Tensor]]:
-    """The (name, tensor) of every weight matrix or kernel (ndim ≥ 2): what timm and Hugging
-    Face decay by default (biases and normalization parameters are not decayed)."""
+    """The (name, tensor) of every weight matrix or kernel (ndim ≥ 2).
+
+    timm's default decays exactly these (not biases or normalization parameters); Hugging
+    Face's Trainer, similarly, all but biases and LayerNorm weights.
+    """
     return [(n, p) for n, p in model.named_parameters() if p.ndim >= 2]

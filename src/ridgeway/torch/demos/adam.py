@@ -7,7 +7,10 @@ everything else: per step, coordinate j shrinks by the factor
     AdamW:      lr·λ                   (the same for every coordinate)
 
 so Adam + L2 decays hardest the weights whose gradients have been small (rarely active units,
-input pixels that are always blank) and barely touches those with large gradients. The demo
+input pixels that are always blank) and barely touches those with large gradients. Where λw
+dominates the gradient, √v̂_j ≈ λ|w_j| and the rate is about lr/|w_j|: such a weight is pushed
+to zero by steps of size lr, whatever λ (a rate above 1 means it is held within about lr of
+zero). The demo
 trains the digits MLP of demo (a) with Adam, Adam + ``l2_penalty`` and Adam +
 :class:`ridgeway.torch.DecoupledWeightDecay` (``scaling="lr"``: AdamW) at each λ of a grid,
 from one initialization and one batch order, and reports the final validation loss and weight
