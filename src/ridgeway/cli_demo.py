@@ -203,33 +203,39 @@ def _show_c(console: Console, r: Any) -> None:
             f"{r.rescale_gap:.2g} (relative, BN's ε); one decay step by {r.decay_step_gap:.2g}"
         )
     )
-    kern = ", ".join(r.kernels)
     t = _table(
         "arm",
-        "decayed",
-        "‖W‖ start → end",
-        "η/‖W‖² start → end",
-        "max η/‖W‖²",
-        "val loss",
-        "max val loss",
-        "val accuracy",
-        title=f"kernels followed by BatchNorm: {kern} (norms and effective learning rates listed per kernel)",
+        "kernel",
+        "‖W‖ start",
+        "‖W‖ end",
+        "η/‖W‖² start",
+        "η/‖W‖² end",
+        "η/‖W‖² max",
+        title="kernels followed by BatchNorm (scale-invariant): norm and effective learning rate",
     )
     for i, arm in enumerate(r.arms):
-        norms = " · ".join(f"{_num(n[0])} → {_num(n[-1])}" for n in r.kernel_norm[i])
-        eff = " · ".join(f"{_num(v[0])} → {_num(v[-1])}" for v in r.effective_lr[i])
-        top = " · ".join(_num(v.max()) for v in r.effective_lr[i])
-        t.add_row(
+        for j, kernel in enumerate(r.kernels):
+            norm, eff = r.kernel_norm[i, j], r.effective_lr[i, j]
+            t.add_row(
+                arm if j == 0 else "",
+                kernel + (" (decayed)" if kernel in r.decayed[i] else ""),
+                _num(norm[0]),
+                _num(norm[-1]),
+                _num(eff[0]),
+                _num(eff[-1]),
+                _num(eff.max()),
+            )
+    console.print(t)
+    f = _table("arm", "decayed tensors", "val loss", "max val loss (epochs ≥ 1)", "val accuracy")
+    for i, arm in enumerate(r.arms):
+        f.add_row(
             arm,
             ", ".join(r.decayed[i]) or "—",
-            norms,
-            eff,
-            top,
             _num(r.val_loss[i, -1]),
             _num(r.val_loss[i, 1:].max()),
             _num(r.val_accuracy[i, -1]),
         )
-    console.print(t)
+    console.print(f)
 
 
 def _show_d(console: Console, r: Any) -> None:

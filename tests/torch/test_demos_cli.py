@@ -94,3 +94,19 @@ def test_demo_without_torch_names_the_extra(
     assert code == 2
     assert err.startswith("error: ridgeway.torch needs PyTorch")
     assert "pip install 'ridgeway[torch]'" in err
+
+
+def test_demo_c_marks_the_decayed_kernels(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The structure arm through a stand-in split (the real one: ridgeway.torch.groups)."""
+    from ridgeway.torch.demos import batchnorm
+
+    monkeypatch.setattr(batchnorm, "_structure_aware_groups", lambda m, wd, x: frozenset())
+    code, out, err = _run(capsys, monkeypatch, "--which", "c", "--quick")
+    assert code == 0, err
+    assert re.search(r"invariance: .* changes the output by \S+ \(relative", out)
+    assert re.search(r"^\s+all weights \(ndim ≥ 2\)\s+0\.weight \(decayed\)", out, re.M)
+    assert re.search(r"^\s+structure-aware groups\s+0\.weight\s+\d", out, re.M)
+    assert re.search(r"^\s+no decay\s+0\.weight\s+\d", out, re.M)
+    assert re.search(r"^\s+all weights \(ndim ≥ 2\)\s+0\.weight, 4\.weight, 8\.weight\s", out, re.M)
