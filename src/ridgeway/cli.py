@@ -9,6 +9,7 @@
     ridgeway predict model.npz new.parquet -o predictions.csv
     ridgeway inverse shaw --n 256 --noise 0.01    # Tikhonov on a test problem, λ by each rule
     ridgeway report data.csv --target y -o report.html   # interactive page with a λ slider
+    ridgeway demo weight-decay --which a,b        # seeded weight-decay demonstrations (torch)
 
 Without ``--alpha``, ``fit`` chooses α over a grid spanning the spectrum (exact leave-one-out
 by default) and prints, next to the chosen α, the α that each of the other criteria would pick
@@ -55,6 +56,7 @@ from ridgeway.cli_classify import (
     prediction_rows,
     read_target,
 )
+from ridgeway.cli_demo import add_demo_parser, run_demo
 from ridgeway.cli_inverse import add_inverse_parser, run_inverse
 from ridgeway.cli_report import add_report_parser, run_report
 from ridgeway.datasets import load_prostate
@@ -227,6 +229,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     add_inverse_parser(sub)
     add_report_parser(sub)
+    add_demo_parser(sub)
     return parser
 
 
@@ -793,7 +796,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except BrokenPipeError:  # e.g. `ridgeway predict ... | head`: stop quietly
             _silence_stdout()
             status = EXIT_OK
-        except (_UsageError, ValueError, TypeError, OSError, pa.ArrowException) as exc:
+        except (_UsageError, ValueError, TypeError, OSError, ImportError, pa.ArrowException) as exc:
             print(f"error: {_one_line(exc)}", file=sys.stderr)
             status = EXIT_ERROR
     for w in caught:  # numerical and usage warnings, one line each; not resource warnings
@@ -825,6 +828,8 @@ def _run(argv: Sequence[str] | None, console: Console) -> int:
         return run_inverse(args, console)
     if args.command == "report":
         return run_report(args, console)
+    if args.command == "demo":
+        return run_demo(args, console)
     return _predict(args, console)
 
 

@@ -45,4 +45,4 @@ def test_import_ridgeway_does_not_import_torch(output: str) -> None:
 
 def test_missing_torch_gives_a_clear_error(output: str) -> None:
     assert "error: ridgeway.torch needs PyTorch" in output
-    assert "pip install ridgeway[torch]" in output
+    assert "pip install 'ridgeway[torch]'" in output
