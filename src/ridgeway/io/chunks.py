@@ -24,14 +24,13 @@ import pyarrow.parquet as pq
 
 from ridgeway._typing import FloatArray
 from ridgeway._validation import message
-from ridgeway.io.sources import Columns, Source, is_numeric
+from ridgeway.io.sources import READ_BUFFER, Columns, Source, is_numeric
 
 __all__ = ["Chunk", "read_chunks"]
 
 Chunk = tuple[FloatArray, FloatArray, FloatArray | None, np.ndarray]
 """X (c, p), Y (c, t), weights (c,) or None, keys (c,): row positions or key values."""
 
-_PARQUET_BUFFER = 1 << 20  # bytes of buffered reads per column chunk
 
 
 def _first_line(exc: BaseException) -> str:
@@ -41,13 +40,27 @@ def _first_line(exc: BaseException) -> str:
 
 class _Buffers:
     """Arrays reused from chunk to chunk (fresh pages for every chunk would cost page faults
-    and let the allocator's high-water mark creep)."""
+    and let the allocator's high-water mark creep), filled batch by batch."""
 
     def __init__(self, columns: Columns, rows: int) -> None:
         p, t = len(columns.features), len(columns.targets)
         self.X = np.empty((rows, p))
         self.Y = np.empty((rows, t))
         self.w = np.empty(rows) if columns.weight else None
+        self.keys: list[np.ndarray] = []
+        self.filled = 0
+
+    def take(self, pos: int) -> Chunk:
+        """The rows filled so far as a chunk (``pos`` the position of its first row); the
+        buffers are then free to be filled again."""
+        c, self.filled = self.filled, 0
+        w = None if self.w is None else self.w[:c]
+        if self.keys:
+            keys = self.keys[0] if len(self.keys) == 1 else np.concatenate(self.keys)
+            self.keys = []
+        else:
+            keys = np.arange(pos, pos + c, dtype=np.int64)
+        return self.X[:c], self.Y[:c], w, keys
 
 
 def _where(path: Path, row: int) -> str:
@@ -102,21 +115,17 @@ def _keys(col: pa.Array | pa.ChunkedArray, name: str, path: Path, row0: int) -> 
     return np.asarray(col.to_numpy(zero_copy_only=False))
 
 
-def _convert(
-    batch: pa.RecordBatch, columns: Columns, buf: _Buffers, path: Path, row0: int, pos: int
-) -> Chunk:
-    """One batch into (views of) the buffers; ``row0`` its first row in the file and ``pos``
-    in the whole source."""
-    c = batch.num_rows
-    X, Y = buf.X[:c], buf.Y[:c]
+def _convert(batch: pa.RecordBatch, columns: Columns, buf: _Buffers, path: Path, row0: int) -> None:
+    """Append one batch to the buffers; ``row0`` is its first row in the file."""
+    lo = buf.filled
+    hi = lo + batch.num_rows
     for j, name in enumerate(columns.features):
-        _fill(X[:, j], batch.column(name), name, path, row0)
+        _fill(buf.X[lo:hi, j], batch.column(name), name, path, row0)
     for j, name in enumerate(columns.targets):
-        _fill(Y[:, j], batch.column(name), name, path, row0)
-    w = None
+        _fill(buf.Y[lo:hi, j], batch.column(name), name, path, row0)
     if columns.weight is not None:
         assert buf.w is not None
-        w = buf.w[:c]
+        w = buf.w[lo:hi]
         _fill(w, batch.column(columns.weight), columns.weight, path, row0)
         if (w < 0).any():
             first = int(np.flatnonzero(w < 0)[0])
@@ -127,18 +136,16 @@ def _convert(
                     f"{w[first]:g} at {_where(path, row0 + first)}",
                 )
             )
-    if columns.key is None:
-        keys = np.arange(pos, pos + c, dtype=np.int64)
-    else:
-        keys = _keys(batch.column(columns.key), columns.key, path, row0)
-    return X, Y, w, keys
+    if columns.key is not None:
+        buf.keys.append(_keys(batch.column(columns.key), columns.key, path, row0))
+    buf.filled = hi
 
 
 def _parquet_batches(
     path: Path, columns: Columns, rows: int
 ) -> Iterator[tuple[pa.RecordBatch, float]]:
     """Batches of a Parquet file and the fraction of the file read after each."""
-    pf = pq.ParquetFile(str(path), pre_buffer=False, buffer_size=_PARQUET_BUFFER)
+    pf = pq.ParquetFile(str(path), pre_buffer=False, buffer_size=READ_BUFFER)
     total = max(pf.metadata.num_rows, 1)
     done = 0
     try:
@@ -233,25 +240,28 @@ def read_chunks(
     done_bytes = 0
     for path, size in zip(source.files, source.sizes, strict=True):
         row0 = 0
-        before = 0.0
         batches = (
             _parquet_batches(path, columns, rows)
             if source.format == "parquet"
             else _csv_batches(path, columns, csv_block_bytes, types)
         )
         for batch, frac in batches:
-            for start in range(0, batch.num_rows, rows):
-                part = batch.slice(start, rows)
-                chunk = _convert(part, columns, buf, path, row0, pos)
-                del part
-                row0 += chunk[0].shape[0]
-                pos += chunk[0].shape[0]
-                yield chunk
-                if on_chunk is not None:
-                    share = min(start + rows, batch.num_rows) / batch.num_rows
-                    on_chunk(pos, done_bytes + int(size * (before + (frac - before) * share)))
-            before = frac
+            start = 0
+            while start < batch.num_rows:
+                take = min(rows - buf.filled, batch.num_rows - start)
+                _convert(batch.slice(start, take), columns, buf, path, row0)
+                row0 += take
+                start += take
+                if buf.filled == rows:
+                    yield buf.take(pos)
+                    pos += rows
+                    if on_chunk is not None:
+                        on_chunk(pos, done_bytes + int(size * frac))
             del batch
         done_bytes += size
-        if on_chunk is not None:
-            on_chunk(pos, done_bytes)
+    if buf.filled:
+        c = buf.filled
+        yield buf.take(pos)
+        pos += c
+    if on_chunk is not None:
+        on_chunk(pos, done_bytes)

@@ -46,6 +46,13 @@ MIN_ROWS = 64
 MAX_CHUNK_X = 256 * 2**20
 """Largest float64 chunk of X planned for: larger chunks do not read or multiply faster."""
 
+CSV_READER_FACTOR = 40
+"""Peak bytes of pyarrow's streaming CSV reader per byte of its block size (measured: it
+parses ahead and keeps the text, the offsets of every value and the converted columns)."""
+
+CSV_SHARE = 0.25
+"""Share of the planned memory given to the CSV reader's blocks."""
+
 DEFAULT_SHARE = 0.5
 """Share of the physical memory used as the budget when none is given."""
 
@@ -131,14 +138,11 @@ def _costs(
     # the Moments of the total and K folds, the K new fold Moments of a chunk and the merged
     # ones, merge temporaries, and eigh of the Gram (a few p×p matrices)
     stats = 8 * (p + t + 1) ** 2 * (3 * n_folds + 10) + 8 * (p + 1) * (t + 4) * 100
-    # the reader: Parquet decodes page by page, with up to a dictionary page (1 MiB by
-    # default) and a data page per column; CSV keeps a few blocks of text (per row below)
-    reader = n_columns * 2 * 2**20 if fmt == "parquet" else 0
-    arrow = (3 if fmt == "parquet" else 6) * n_columns
+    arrow = 3 * n_columns  # the batch, its float64 casts and the decoder's pages
     arrays = p + t + 2
     first = 2 * (p + 1) + t  # the accumulation's scratch copy and a fold's gathered rows
     loo = 4 * p + 5 * a * t + 4 * a if a else 0  # centred rows, coordinates, residuals
-    return stats + reader, 8 * (arrow + arrays + max(first, loo))
+    return stats, 8 * (arrow + arrays + max(first, loo))
 
 
 def plan_chunks(
@@ -151,6 +155,7 @@ def plan_chunks(
     n_alphas: int = 0,
     fmt: str = "parquet",
     n_rows: int | None = None,
+    reader_bytes: int = 0,
 ) -> ChunkPlan:
     """The largest chunk whose estimated peak fits in :data:`USABLE_SHARE` of ``budget``.
 
@@ -169,6 +174,8 @@ def plan_chunks(
     fmt : {"parquet", "csv"}
     n_rows : int, optional
         Rows of the data when known: no chunk larger than that is planned.
+    reader_bytes : int, default 0
+        Bytes the file reader holds whatever the chunk (Parquet dictionary and page buffers).
 
     Raises
     ------
@@ -177,6 +184,12 @@ def plan_chunks(
         gives the smallest budget that can.
     """
     fixed, per_row = _costs(n_features, n_targets, n_columns, n_folds, n_alphas, fmt)
+    fixed += int(reader_bytes)
+    block = 0
+    if fmt == "csv":
+        share = max(budget * USABLE_SHARE - fixed, 0.0) * CSV_SHARE / CSV_READER_FACTOR
+        block = int(min(max(share, 2**16, 256 * n_columns), 2**24))
+        fixed += CSV_READER_FACTOR * block
     usable = budget * USABLE_SHARE - fixed
     rows = int(usable // per_row) if usable > 0 else 0
     if rows < MIN_ROWS:
@@ -190,5 +203,4 @@ def plan_chunks(
     rows = min(rows, max(MAX_CHUNK_X // (8 * max(n_features, 1)), MIN_ROWS))
     if n_rows is not None:
         rows = max(min(rows, n_rows), 1)
-    block = int(min(max(rows * n_columns * 8, 1 << 16), 1 << 30))
     return ChunkPlan(int(budget), int(rows), block, int(fixed), int(per_row))

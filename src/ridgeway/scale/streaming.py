@@ -149,14 +149,11 @@ def stream_statistics(
         n_alphas=n_alphas,
         fmt=src.format,
         n_rows=src.n_rows,
+        reader_bytes=src.reader_bytes(cols),
     )
     if rows_given is not None:
         plan = ChunkPlan(
-            plan.budget,
-            rows_given,
-            max(rows_given * len(cols.all) * 8, 1 << 16),
-            plan.fixed_bytes,
-            plan.row_bytes,
+            plan.budget, rows_given, plan.csv_block_bytes, plan.fixed_bytes, plan.row_bytes
         )
     passes = {"count": 0, "rows": src.n_rows}
 
