@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import ridgeway
-from ridgeway import HashKFold, LogisticRidgeCV, Ridge, RidgeCV, fit_source
+from ridgeway import HashKFold, Ridge, RidgeCV, fit_source
 from ridgeway.scale import StreamProgress
 
 pytestmark = pytest.mark.filterwarnings("ignore::ridgeway.selection.GridEdgeWarning")
@@ -94,7 +94,12 @@ def test_ridgecv_weighted_equals_in_memory(tmp_path, fmt, cv, chunk_rows):
     ref_cv = HashKFold(cv) if isinstance(cv, int) else cv
     ref = RidgeCV(cv=ref_cv, **kw).fit(X, Y[:, 0], sample_weight=w)
     got = fit_source(
-        RidgeCV(cv=cv, **kw), src, "y", features=NAMES, weight="w", chunk_rows=chunk_rows,
+        RidgeCV(cv=cv, **kw),
+        src,
+        "y",
+        features=NAMES,
+        weight="w",
+        chunk_rows=chunk_rows,
         progress=False,
     )
     _same_fit(got, ref, X)
@@ -110,8 +115,12 @@ def test_multi_file_multi_target(tmp_path, layout, fmt, cv):
     src = _source(tmp_path, layout, fmt, data)
     ref = RidgeCV(cv=None if cv is None else HashKFold(cv), alpha_per_target=True).fit(X, Y)
     got = fit_source(
-        RidgeCV(cv=cv, alpha_per_target=True), src, ["y", "y2"], features=NAMES,
-        chunk_rows=64, progress=False,
+        RidgeCV(cv=cv, alpha_per_target=True),
+        src,
+        ["y", "y2"],
+        features=NAMES,
+        chunk_rows=64,
+        progress=False,
     )
     assert got.coef_.shape == (2, P)
     _same_fit(got, ref, X)
@@ -123,7 +132,13 @@ def test_key_column_fixes_folds(tmp_path, fmt):
     src = _source(tmp_path, "dir", fmt, data)
     ref = RidgeCV(cv=HashKFold(5)).fit(X, Y[:, 0], sample_weight=w, groups=key)
     got = fit_source(
-        RidgeCV(cv=5), src, "y", features=NAMES, weight="w", key="key", chunk_rows=50,
+        RidgeCV(cv=5),
+        src,
+        "y",
+        features=NAMES,
+        weight="w",
+        key="key",
+        chunk_rows=50,
         progress=False,
     )
     _same_fit(got, ref, X)
@@ -136,9 +151,7 @@ def test_key_column_fixes_folds(tmp_path, fmt):
 def test_ridge_and_default_features(tmp_path, alpha):
     """Without ``features`` every numeric column but the target, weight and key is used."""
     X, Y, w, key = _data(3)
-    table = _table(X, Y, w, key).drop_columns(["y2"]).append_column(
-        "label", pa.array(["a"] * N)
-    )
+    table = _table(X, Y, w, key).drop_columns(["y2"]).append_column("label", pa.array(["a"] * N))
     path = tmp_path / "d.parquet"
     pq.write_table(table, path)
     got = fit_source(Ridge(alpha=alpha), path, "y", weight="w", key="key", progress=False)
@@ -173,7 +186,12 @@ def test_progress_callback(tmp_path, fmt, cv):
     src = _source(tmp_path, "dir", fmt, data)
     seen: list[StreamProgress] = []
     fit_source(
-        RidgeCV(cv=cv), src, "y", features=NAMES, chunk_rows=100, progress=False,
+        RidgeCV(cv=cv),
+        src,
+        "y",
+        features=NAMES,
+        chunk_rows=100,
+        progress=False,
         callback=seen.append,
     )
     passes = 2 if cv is None else 1

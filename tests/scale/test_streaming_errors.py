@@ -15,7 +15,9 @@ from ridgeway import LogisticRidgeCV, Ridge, RidgeCV, fit_source
 def _table(n=50, seed=0):
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(n, 3))
-    return pa.table({"a": X[:, 0], "b": X[:, 1], "c": X[:, 2], "y": X.sum(axis=1), "w": X[:, 0] ** 2})
+    return pa.table(
+        {"a": X[:, 0], "b": X[:, 1], "c": X[:, 2], "y": X.sum(axis=1), "w": X[:, 0] ** 2}
+    )
 
 
 def _fit(src, target="y", est=None, **kw):
@@ -84,12 +86,16 @@ def test_null_infinite_and_negative_weight(tmp_path):
     b = t.column("b").to_numpy().copy()
     b[10] = np.inf
     pq.write_table(t.set_column(1, "b", pa.array(b)), tmp_path / "i.parquet")
-    with pytest.raises(ValueError, match=r"column 'b' must be finite; got an infinite value at row 11"):
+    with pytest.raises(
+        ValueError, match=r"column 'b' must be finite; got an infinite value at row 11"
+    ):
         _fit(tmp_path / "i.parquet")
     w = t.column("w").to_numpy().copy()
     w[5] = -1.0
     pq.write_table(t.set_column(4, "w", pa.array(w)), tmp_path / "w.parquet")
-    with pytest.raises(ValueError, match=r"weight column 'w' must be non-negative; got -1 at row 6"):
+    with pytest.raises(
+        ValueError, match=r"weight column 'w' must be non-negative; got -1 at row 6"
+    ):
         _fit(tmp_path / "w.parquet", weight="w")
 
 
@@ -118,7 +124,7 @@ def test_sources(tmp_path, write):
     with pytest.raises(ValueError, match="source must be a directory holding files ending in"):
         _fit(tmp_path / "empty")
     (tmp_path / "x.txt").write_text("a\n1\n")
-    with pytest.raises(ValueError, match="data file must be a file ending in .csv"):
+    with pytest.raises(ValueError, match=r"data file must be a file ending in \.csv"):
         _fit(tmp_path / "x.txt")
     (tmp_path / "zero.csv").write_bytes(b"")
     with pytest.raises(ValueError, match="data file must be non-empty"):
@@ -130,7 +136,9 @@ def test_mixed_schemas_name_the_file(tmp_path):
     d.mkdir()
     pq.write_table(_table(), d / "p0.parquet")
     pq.write_table(_table().drop_columns(["c"]), d / "p1.parquet")
-    with pytest.raises(ValueError, match=r"data file '.*p1\.parquet' must be of the same columns.*without 'c'"):
+    with pytest.raises(
+        ValueError, match=r"data file '.*p1\.parquet' must be of the same columns.*without 'c'"
+    ):
         _fit(d)
     pacsv.write_csv(_table(), tmp_path / "p2.csv")
     with pytest.raises(ValueError, match="files of one format"):
@@ -154,14 +162,17 @@ def test_estimators_and_options(tmp_path):
     pq.write_table(_table(), path)
     with pytest.raises(TypeError, match="streaming logistic regression is not supported"):
         _fit(path, est=LogisticRidgeCV())
-    with pytest.raises(ValueError, match="cv must be None, 'gcv'.*decided row by row"):
+    with pytest.raises(ValueError, match=r"cv must be None, 'gcv'.*decided row by row"):
         _fit(path, est=RidgeCV(cv=KFold(5)))
     with pytest.raises(ValueError, match="solver must be 'auto', 'eigh' or 'cholesky'"):
         _fit(path, est=Ridge(solver="svd"))
     with pytest.raises(ValueError, match="chunk_rows must be a positive integer or None; got 0"):
         _fit(path, chunk_rows=0)
-    with pytest.raises(ValueError, match=r"max_memory must be at least .* MB for 4 features, "
-                       r"1 target\(s\), 5 folds; got 1 kB"):
+    with pytest.raises(
+        ValueError,
+        match=r"max_memory must be at least .* MB for 4 features, "
+        r"1 target\(s\), 5 folds; got 1 kB",
+    ):
         _fit(path, est=RidgeCV(cv=5), max_memory="1kB")
     with pytest.raises(ValueError, match="max_memory must be a number of bytes or a size"):
         _fit(path, max_memory="lots")

@@ -32,7 +32,6 @@ Chunk = tuple[FloatArray, FloatArray, FloatArray | None, np.ndarray]
 """X (c, p), Y (c, t), weights (c,) or None, keys (c,): row positions or key values."""
 
 
-
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
@@ -67,7 +66,9 @@ def _where(path: Path, row: int) -> str:
     return f"row {row + 1} of {str(path)!r}"
 
 
-def _fill(out: np.ndarray, col: pa.Array | pa.ChunkedArray, name: str, path: Path, row0: int) -> None:
+def _fill(
+    out: np.ndarray, col: pa.Array | pa.ChunkedArray, name: str, path: Path, row0: int
+) -> None:
     """Copy a numeric column into ``out`` (c,) as float64, checking every value."""
     typ = col.type
     if pa.types.is_dictionary(typ):

@@ -213,8 +213,8 @@ class Source:
             or not all(isinstance(t, str) for t in targets)
         ):
             raise TypeError(message("target", "a column name or a list of them", repr(target)))
-        for label, cols in (("target", targets), ("weight", [weight]), ("key", [key])):
-            missing = [c for c in cols if c is not None and c not in names]
+        for label, given in (("target", targets), ("weight", [weight]), ("key", [key])):
+            missing = [c for c in given if c is not None and c not in names]
             if missing:
                 raise ValueError(message(label, where, ", ".join(repr(c) for c in missing)))
         others = {*targets, weight, key}
@@ -237,7 +237,7 @@ class Source:
                 )
             if not chosen:
                 raise ValueError(message("features", "at least one column", "none"))
-        cols = Columns(tuple(chosen), tuple(targets), weight, key)  # type: ignore[arg-type]
+        cols = Columns(tuple(chosen), tuple(targets), weight, key)
         for name in cols.numeric:
             typ = self.schema.field(name).type
             if not is_numeric(typ):

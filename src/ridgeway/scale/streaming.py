@@ -155,7 +155,7 @@ def stream_statistics(
         plan = ChunkPlan(
             plan.budget, rows_given, plan.csv_block_bytes, plan.fixed_bytes, plan.row_bytes
         )
-    passes = {"count": 0, "rows": src.n_rows}
+    passes: dict[str, Any] = {"count": 0, "rows": src.n_rows}
 
     def read() -> Iterator[Any]:
         passes["count"] += 1
@@ -316,8 +316,8 @@ def fit_source(
     ...     path = pathlib.Path(tmp) / "data.parquet"
     ...     pq.write_table(pa.table({"a": X[:, 0], "b": X[:, 1], "c": X[:, 2], "y": y}), path)
     ...     model = fit_source(RidgeCV(cv=5), path, "y", max_memory="100MB", progress=False)
-    >>> model.coef_.round(1)
-    array([1., 2., 0.])
+    >>> bool(np.allclose(model.coef_, [1.0, 2.0, 0.0], atol=0.2)), model.n_features_in_
+    (True, 3)
     """
     if not isinstance(estimator, (Ridge, RidgeCV)):
         kind = type(estimator).__name__
