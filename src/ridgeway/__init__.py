@@ -22,6 +22,15 @@ def load(
     return load_model(path)  # type: ignore[no-any-return]
 
 
+def __getattr__(name: str) -> object:
+    """``fit_source`` is imported on first use (it loads the file readers)."""
+    if name == "fit_source":
+        from ridgeway.scale.streaming import fit_source
+
+        return fit_source
+    raise AttributeError(f"module 'ridgeway' has no attribute {name!r}")
+
+
 __all__ = [
     "HashKFold",
     "LogisticRidge",
@@ -30,5 +39,6 @@ __all__ = [
     "Ridge",
     "RidgeCV",
     "__version__",
+    "fit_source",
     "load",
 ]

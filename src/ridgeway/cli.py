@@ -32,7 +32,7 @@ import io
 import os
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn, TextIO
@@ -59,6 +59,7 @@ from ridgeway.cli_classify import (
 from ridgeway.cli_demo import add_demo_parser, run_demo
 from ridgeway.cli_inverse import add_inverse_parser, run_inverse
 from ridgeway.cli_report import add_report_parser, run_report
+from ridgeway.cli_stream import add_stream_arguments, fit_streamed, stream_reason
 from ridgeway.datasets import load_prostate
 from ridgeway.io.model_files import load_model
 from ridgeway.io.readers import read_table, table_to_matrix, table_to_xy
@@ -147,7 +148,13 @@ def _build_parser() -> argparse.ArgumentParser:
         ),
     )
     fit.add_argument(
-        "data", nargs="?", metavar="DATA", help="a .csv, .csv.gz, .parquet or .pq file"
+        "data",
+        nargs="?",
+        metavar="DATA",
+        help=(
+            "a .csv, .csv.gz, .parquet or .pq file (or, streamed, a directory or a quoted glob "
+            "of them)"
+        ),
     )
     fit.add_argument(
         "--target",
@@ -200,6 +207,7 @@ def _build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="penalize standardized columns (coefficients are still in original units)",
     )
+    add_stream_arguments(fit)
     fit.add_argument("--save", metavar="MODEL", help="write the fitted model to this file")
     fit.add_argument("--force", action="store_true", help="let --save replace an existing file")
 
@@ -452,15 +460,25 @@ def _check_chosen(cv: int | str | None, n: int, p: int) -> None:
             ) from None
 
 
-def _fit_chosen(model: RidgeCV, X: pa.Table, y: np.ndarray, label: str) -> None:
-    """Fit ``model``, rewording its grid-edge warning for the command line.
+def _fit_chosen(
+    model: RidgeCV,
+    X: pa.Table | None,
+    y: np.ndarray | None,
+    label: str,
+    fit: Callable[[], object] | None = None,
+) -> None:
+    """Fit ``model`` (on X, y, or by calling ``fit``), rewording its grid-edge warning.
 
     The warning of the estimator names its API (``alphas=None``); here it says which end of
     the grid the criterion ran into and what that means for the data.
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        model.fit(X, y)
+        if fit is not None:
+            fit()
+        else:
+            assert X is not None and y is not None
+            model.fit(X, y)
     for w in caught:
         if not issubclass(w.category, GridEdgeWarning):
             warnings.warn(w.message, stacklevel=1)
@@ -585,6 +603,9 @@ def _fit(args: argparse.Namespace, console: Console) -> int:
         return _fit_regression(args, console, None, features)
     if args.target is None:
         raise _UsageError("--target is required when DATA is given (see 'ridgeway fit --help')")
+    streamed = stream_reason(args)  # data over the memory budget, several files, --stream
+    if streamed is not None:
+        return fit_streamed(args, console, streamed[0], streamed[1], features)
     table = read_table(args.data)
     if args.task != "regress":
         target = read_target(table, args.target)
