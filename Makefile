@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck browser bench bench-select bench-logistic clean
+.PHONY: demo test lint typecheck browser bench bench-select bench-logistic bench-stream bench-dask bench-sparse bench-backend bench-report bench-torch clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,8 +31,10 @@ browser:
 		SUDO=$$(command -v sudo >/dev/null 2>&1 && [ "$$(id -u)" != 0 ] && echo sudo); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# SCIPY_ARRAY_API=1 lets scikit-learn's estimator checks run their array-API cases (torch,
+# array-api-strict) on Ridge and RidgeCV
 test: lint typecheck browser
-	$(BIN)/pytest -n 2 -q
+	SCIPY_ARRAY_API=1 $(BIN)/pytest -n 2 -q
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_fit.py
@@ -42,6 +44,24 @@ bench-select: $(STAMP)
 
 bench-logistic: $(STAMP)
 	$(BIN)/python benchmarks/bench_logistic.py
+
+bench-stream: $(STAMP)
+	$(BIN)/python benchmarks/bench_stream.py --dir .bench-data
+
+bench-dask: $(STAMP)
+	$(BIN)/python benchmarks/bench_dask.py
+
+bench-sparse: $(STAMP)
+	$(BIN)/python benchmarks/bench_sparse.py
+
+bench-backend: $(STAMP)
+	$(BIN)/python benchmarks/bench_backend.py
+
+bench-report: $(STAMP)
+	$(BIN)/python benchmarks/bench_report.py
+
+bench-torch: $(STAMP)
+	$(BIN)/python benchmarks/bench_torch_decay.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -30,8 +30,8 @@ from ridgeway.core.solvers import (
     NonFiniteError,
     RidgeProblem,
     RidgeSolution,
-    solve,
 )
+from ridgeway.core.sparse_route import solve_any
 from ridgeway.core.spectrum import spectrum_from_moments
 
 __all__ = [
@@ -166,7 +166,7 @@ def solve_arrays(problem: RidgeProblem, alpha: FloatArray, solver: str) -> Ridge
                 )
             coef = spec.coef(alpha)
             return RidgeSolution(coef, spec.intercept(coef), spec.df(alpha), "eigh", cond)
-    # boundary: the Cholesky, kernel and SVD routes are NumPy/SciPy code
+    # boundary: the Cholesky, kernel, SVD and iterative routes are NumPy/SciPy code
     host = RidgeProblem(
         bk.to_numpy(problem.X),
         bk.to_numpy(problem.y),
@@ -174,7 +174,7 @@ def solve_arrays(problem: RidgeProblem, alpha: FloatArray, solver: str) -> Ridge
         bk.to_numpy(problem.penalty),
         problem.fit_intercept,
     )
-    sol = solve(host, alpha, solver)
+    sol = solve_any(host, alpha, solver)
     return RidgeSolution(
         bk.as_float(xp, sol.coef, dev),
         bk.as_float(xp, sol.intercept, dev),

@@ -274,7 +274,7 @@ class Ridge(LinearModel):
         alpha = check_alpha(self.alpha, data.Y.shape[1])
         Xa = data.X
         if solver in ("cg", "lsqr") and not is_sparse(Xa):
-            check_finite(Xa, "X")  # (the iterative routes have no data pass that would tell)
+            check_finite(bk.to_numpy(Xa), "X")  # (the iterative routes have no data pass)
         numpy_data = is_sparse(Xa) or bk.is_numpy(bk.namespace(Xa))
         solve_on = solve_any if numpy_data else _array_api.solve_arrays
         try:

@@ -335,6 +335,14 @@ class RidgeCV(LinearModel):
             raise ValueError(message("cv", "'gcv' for solver='cg'", repr(self.cv)))
         if solver == "cg" and self.scoring == "r2":
             raise ValueError(message("scoring", "None for solver='cg'", repr(self.scoring)))
+        if solver == "cg" and not (is_sparse(X) or bk.is_numpy(bk.namespace(X))):
+            raise ValueError(
+                message(
+                    "solver",
+                    "'auto' or 'spectral' for array-API input (the CG route is NumPy/SciPy code)",
+                    "'cg'",
+                )
+            )
         auto = is_sparse(X) and X.shape[1] > ITERATIVE_MIN_FEATURES and self.scoring != "r2"
         return solver == "cg" or (solver == "auto" and gcv_cv and auto)
 
