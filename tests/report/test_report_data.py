@@ -339,3 +339,22 @@ def test_cli_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     )
     data = _page_json(out.read_text())
     assert data["source"] == str(csv) and data["reference_alpha"] == 2.0
+
+
+def test_torch_demo_curves_enter_the_page() -> None:
+    """demos="auto" (the CLI's default) runs the seeded PyTorch demo (a) and embeds each arm's
+    curves exactly; a demo result object is accepted as it is."""
+    pytest.importorskip("torch")
+    from ridgeway.torch.demos import demo_generalization
+
+    prostate = load_prostate(split="train")
+    result = demo_generalization(quick=True)
+    for demos in ("auto", result):
+        runs = build(prostate.data, prostate.target, demos=demos).data["demos"]
+        assert [r["label"].split(" (")[0] for r in runs] == list(result.arms)
+        for i, run in enumerate(runs):
+            np.testing.assert_allclose(run["steps"], result.epochs)
+            np.testing.assert_allclose(run["val_loss"], result.val_loss[i], rtol=1e-12)
+            np.testing.assert_allclose(run["weight_norm"], result.weight_norm[i], rtol=1e-12)
+    with pytest.raises(ValueError, match="demos must be None, 'auto', a run or runs"):
+        build(prostate.data, prostate.target, demos="everything")

@@ -218,7 +218,9 @@ def build(
         Held-out rows; their error is drawn for every α.
     demos : optional
         Deep-learning demo runs: a mapping label → run, or a sequence of runs, each with arrays
-        ``steps``, ``train_loss``, ``val_loss`` and ``weight_norm`` (attributes or keys).
+        ``steps``, ``train_loss``, ``val_loss`` and ``weight_norm`` (attributes or keys); a
+        result of :func:`ridgeway.torch.demos.demo_generalization`; or "auto": that demo (quick,
+        seeded, about a second) when PyTorch is installed, nothing otherwise.
     title : str, optional
         Page title (default "ridgeway report: <target>").
     max_features : int, default 1000

@@ -186,12 +186,48 @@ def conventions_view(fit: Fitted) -> list[dict[str, Any]]:
 _DEMO_FIELDS = ("steps", "train_loss", "val_loss", "weight_norm")
 
 
+def torch_demo_runs() -> list[dict[str, Any]]:
+    """The curves of ``ridgeway.torch.demos.demo_generalization`` (quick, seeded) when PyTorch
+    is installed, else none: an over-parameterized MLP on digits with and without decay."""
+    import importlib.util
+
+    if importlib.util.find_spec("torch") is None:
+        return []
+    from ridgeway.torch.demos import demo_generalization
+
+    return _arm_runs(demo_generalization(quick=True))
+
+
+def _arm_runs(result: Any) -> list[dict[str, Any]]:
+    """One run per arm of a demo result with ``arms``, ``epochs`` and (arms, epochs) curves."""
+    return [
+        {
+            "label": f"{arm} (MLP on digits, λ = {result.weight_decay:g})"
+            if "decay" in arm and arm != "no decay"
+            else f"{arm} (MLP on digits)",
+            "steps": np.asarray(result.epochs, dtype=np.float64),
+            "train_loss": np.asarray(result.train_loss[i]),
+            "val_loss": np.asarray(result.val_loss[i]),
+            "weight_norm": np.asarray(result.weight_norm[i]),
+        }
+        for i, arm in enumerate(result.arms)
+    ]
+
+
 def demos_view(demos: Any) -> list[dict[str, Any]]:
     """The deep-learning demo runs: objects (or mappings) with arrays ``steps``, ``train_loss``,
     ``val_loss`` and ``weight_norm`` of one length; labelled by a mapping's keys or by their
-    ``label``/``name``/``weight_decay``."""
+    ``label``/``name``/``weight_decay``. A demo result with ``arms`` and ``epochs`` (as
+    :func:`ridgeway.torch.demos.demo_generalization` returns) gives one run per arm; "auto"
+    runs that demo when PyTorch is installed."""
     if demos is None:
         return []
+    if isinstance(demos, str) and demos == "auto":
+        demos = torch_demo_runs()
+    elif isinstance(demos, str):
+        raise ValueError(message("demos", "None, 'auto', a run or runs", repr(demos)))
+    if hasattr(demos, "arms") and hasattr(demos, "epochs"):
+        demos = _arm_runs(demos)
     items: list[tuple[str | None, Any]]
     if isinstance(demos, Mapping):
         items = [(str(k), v) for k, v in demos.items()]
