@@ -32,12 +32,20 @@ SUFFIXES: dict[str, str] = {
 """File name endings understood by :func:`read_table` (case-insensitive) and their format."""
 
 
-def _format_of(path: Path) -> str:
-    """Return "csv" or "parquet" from the file name of ``path``."""
+def file_format(path: Path) -> str | None:
+    """ "csv" or "parquet" from the file name of ``path``, or None for any other name."""
     name = path.name.lower()
     for suffix, fmt in SUFFIXES.items():
         if name.endswith(suffix):
             return fmt
+    return None
+
+
+def _format_of(path: Path) -> str:
+    """Return "csv" or "parquet" from the file name of ``path`` (an error for other names)."""
+    fmt = file_format(path)
+    if fmt is not None:
+        return fmt
     allowed = ", ".join(SUFFIXES)
     raise ValueError(message("data file", f"a file ending in {allowed}", repr(str(path))))
 

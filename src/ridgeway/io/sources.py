@@ -19,7 +19,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from ridgeway._validation import message
-from ridgeway.io.readers import SUFFIXES
+from ridgeway.io.readers import SUFFIXES, file_format
 
 __all__ = ["CSV_EXPANSION", "Columns", "Source", "expand_source", "is_numeric", "open_source"]
 
@@ -36,21 +36,13 @@ SourceLike = str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
 """A file, a directory, a glob pattern, or a list of any of them."""
 
 
-def _format(path: Path) -> str | None:
-    name = path.name.lower()
-    for suffix, fmt in SUFFIXES.items():
-        if name.endswith(suffix):
-            return fmt
-    return None
-
-
 def _expand_one(item: str | os.PathLike[str]) -> list[Path]:
     """One entry of a source: a file, a directory (its data files) or a glob, sorted."""
     text = os.fspath(item)
     path = Path(text)
     if path.is_dir():
         files = sorted(
-            (f for f in path.iterdir() if f.is_file() and _format(f) is not None), key=str
+            (f for f in path.iterdir() if f.is_file() and file_format(f) is not None), key=str
         )
         if not files:
             allowed = ", ".join(SUFFIXES)
@@ -80,9 +72,9 @@ def expand_source(source: SourceLike) -> list[Path]:
     if not items:
         raise ValueError(message("source", "a path, a glob or a non-empty list of them", "[]"))
     files = [f for item in items for f in _expand_one(item)]
-    fmts = {_format(f) for f in files}
+    fmts = {file_format(f) for f in files}
     if None in fmts:
-        bad = next(f for f in files if _format(f) is None)
+        bad = next(f for f in files if file_format(f) is None)
         allowed = ", ".join(SUFFIXES)
         raise ValueError(message("data file", f"a file ending in {allowed}", repr(str(bad))))
     if len(fmts) > 1:
@@ -310,7 +302,7 @@ def open_source(source: SourceLike) -> Source:
         differ (the message names the file).
     """
     files = expand_source(source)
-    fmt = _format(files[0])
+    fmt = file_format(files[0])
     assert fmt is not None
     sizes = []
     for f in files:

@@ -23,19 +23,14 @@ from typing import Any
 import numpy as np
 
 from ridgeway._validation import _nonnumeric_columns, _to_float_array, check_finite, message
+from ridgeway.linear_model.ridge import is_dask_collection
 
-__all__ = ["DaskRows", "block_matrix", "block_targets", "block_weights", "dask_rows", "is_dask"]
-
-
-def is_dask(obj: Any) -> bool:
-    """Whether ``obj`` is a Dask collection (judged by its type's module; dask is not imported)."""
-    mod = type(obj).__module__
-    return mod == "dask" or mod.startswith(("dask.", "dask_expr"))
+__all__ = ["DaskRows", "block_matrix", "block_targets", "block_weights", "dask_rows"]
 
 
 def _kind(obj: Any) -> str:
     """'array' for a dask array, 'frame' for a dask DataFrame, Series or Index, '' otherwise."""
-    if not is_dask(obj):
+    if not is_dask_collection(obj):
         return ""
     if hasattr(obj, "npartitions") and hasattr(obj, "divisions"):
         return "frame"
@@ -231,7 +226,7 @@ def _short(divisions: Sequence[Any]) -> str:
 
 
 def _is_single(y: Any) -> bool:
-    return bool(y.ndim == 1) if is_dask(y) else bool(np.ndim(y) == 1)
+    return bool(y.ndim == 1) if is_dask_collection(y) else bool(np.ndim(y) == 1)
 
 
 def dask_rows(
